@@ -1,0 +1,516 @@
+import { canonicalPath, getProperty, parsePath, wildcardPattern, type PathSegment, type Resource } from '../model/index.js';
+import type { Condition, DocumentPath, Operator, ParameterSpec } from '../rules/index.js';
+import { compareOrder, hasKey, looseContains, looseEquals } from './compare.js';
+import { isExpression, parseExpression, unescapeLiteral, type ExpressionNode } from './expression.js';
+
+/** Three-valued truth: conditions over unknown values are neither true nor false. */
+export const FALSE = 0;
+export const TRUE = 1;
+export const UNKNOWN = 2;
+export type Tri = typeof FALSE | typeof TRUE | typeof UNKNOWN;
+
+/** Why a condition did not hold: the property, what it was, what was expected. */
+export interface Evidence {
+  /** The field path (or `value` expression, or count field) as the rule wrote it. */
+  path: string;
+  /** The operator that had to hold, with any enclosing `not` applied. */
+  operator: string;
+  expected: unknown;
+  /** The value found; absent when the property is missing or unknown. */
+  actual?: unknown;
+  state: 'value' | 'missing' | 'unknown';
+  /** Set when `actual` is the number of array members a `count` matched. */
+  count?: true;
+}
+
+/** What a condition reads while it runs over one resource. */
+export interface Scope {
+  resource: Resource;
+  /** The resource's unknown paths, canonical; undefined when none. */
+  unknown: readonly string[] | undefined;
+  /** The current member of each enclosing `count`, outermost first. */
+  members: unknown[];
+}
+
+/** A compiled condition: a fast test and an explaining twin run only for findings. */
+export interface CompiledCondition {
+  test(scope: Scope): Tri;
+  /** Runs the test and appends evidence for whatever made it fail (or `negated`: hold) or be unknown. */
+  explain(scope: Scope, negated: boolean, out: Evidence[]): Tri;
+}
+
+/** What compiling needs: parameter values and a way to report an error at a rule node. */
+export interface CompileContext {
+  parameters: Readonly<Record<string, unknown>>;
+  parameterSpecs: Readonly<Record<string, ParameterSpec>>;
+  /** Throws the load error for a node of the rule file. */
+  fail(path: DocumentPath, message: string): never;
+}
+
+const UNKNOWN_VALUE = Symbol('unknown');
+type Operand = (scope: Scope) => unknown;
+
+interface CountFrame {
+  canonical: string;
+  segments: PathSegment[];
+}
+
+const INVERSE: Record<string, string> = {
+  equals: 'notEquals',
+  notEquals: 'equals',
+  in: 'notIn',
+  notIn: 'in',
+  contains: 'notContains',
+  notContains: 'contains',
+  like: 'notLike',
+  notLike: 'like',
+  containsKey: 'notContainsKey',
+  notContainsKey: 'containsKey',
+  less: 'greaterOrEquals',
+  greaterOrEquals: 'less',
+  greater: 'lessOrEquals',
+  lessOrEquals: 'greater',
+  exists: 'exists',
+};
+
+const OPERATOR_KEYS = Object.keys(INVERSE) as Operator[];
+
+/** Is `path` (canonical) unknown, or inside or around an unknown path? */
+export function isUnknownPath(unknown: readonly string[], path: string): boolean {
+  for (const u of unknown) {
+    if (u === path) return true;
+    if (path.length > u.length ? startsWithSegment(path, u) : startsWithSegment(u, path)) return true;
+  }
+  return false;
+}
+
+function startsWithSegment(long: string, prefix: string): boolean {
+  if (!long.startsWith(prefix)) return false;
+  const next = long.charCodeAt(prefix.length);
+  return next === 46 /* . */ || next === 91 /* [ */;
+}
+
+/** Compiles a condition tree into closures. */
+export function compileCondition(condition: Condition, at: DocumentPath, context: CompileContext): CompiledCondition {
+  return new Compiler(context).condition(condition, at, []);
+}
+
+class Compiler {
+  constructor(private readonly context: CompileContext) {}
+
+  condition(c: Condition, at: DocumentPath, frames: readonly CountFrame[]): CompiledCondition {
+    if (c.allOf) return this.group(c.allOf.map((child, i) => this.condition(child, [...at, 'allOf', i], frames)), true);
+    if (c.anyOf) return this.group(c.anyOf.map((child, i) => this.condition(child, [...at, 'anyOf', i], frames)), false);
+    if (c.not) return this.negation(this.condition(c.not, [...at, 'not'], frames));
+    const operator = OPERATOR_KEYS.find((key) => key in c);
+    if (!operator) return this.context.fail(at, 'a condition needs an operator');
+    const operandAt = [...at, operator];
+    if (c.count) return this.count(c.count, operator, c[operator], at, operandAt, frames);
+    if (c.field !== undefined) return this.field(c.field, operator, c[operator], [...at, 'field'], operandAt, frames);
+    return this.value(c.value, operator, c[operator], [...at, 'value'], operandAt, frames);
+  }
+
+  private group(children: CompiledCondition[], all: boolean): CompiledCondition {
+    const test = all
+      ? (scope: Scope): Tri => {
+          let result: Tri = TRUE;
+          for (const child of children) {
+            const r = child.test(scope);
+            if (r === FALSE) return FALSE;
+            if (r === UNKNOWN) result = UNKNOWN;
+          }
+          return result;
+        }
+      : (scope: Scope): Tri => {
+          let result: Tri = FALSE;
+          for (const child of children) {
+            const r = child.test(scope);
+            if (r === TRUE) return TRUE;
+            if (r === UNKNOWN) result = UNKNOWN;
+          }
+          return result;
+        };
+    return {
+      test,
+      explain(scope, negated, out) {
+        const results: Tri[] = [];
+        const evidence: Evidence[][] = [];
+        for (const child of children) {
+          const buffer: Evidence[] = [];
+          results.push(child.explain(scope, negated, buffer));
+          evidence.push(buffer);
+        }
+        const r = all
+          ? results.includes(FALSE) ? FALSE : results.includes(UNKNOWN) ? UNKNOWN : TRUE
+          : results.includes(TRUE) ? TRUE : results.includes(UNKNOWN) ? UNKNOWN : FALSE;
+        const failed: Tri = negated ? TRUE : FALSE;
+        if (r === UNKNOWN || r === failed) {
+          // When the outcome is definite, unknown members did not decide it: show only the ones that did.
+          const wanted: Tri = r === UNKNOWN ? UNKNOWN : failed;
+          results.forEach((childResult, i) => {
+            if (childResult === wanted) out.push(...evidence[i]!);
+          });
+        }
+        return r;
+      },
+    };
+  }
+
+  private negation(child: CompiledCondition): CompiledCondition {
+    const invert = (r: Tri): Tri => (r === UNKNOWN ? UNKNOWN : r === TRUE ? FALSE : TRUE);
+    return {
+      test: (scope) => invert(child.test(scope)),
+      explain: (scope, negated, out) => invert(child.explain(scope, !negated, out)),
+    };
+  }
+
+  private field(
+    text: string,
+    operator: Operator,
+    rawOperand: unknown,
+    at: DocumentPath,
+    operandAt: DocumentPath,
+    frames: readonly CountFrame[],
+  ): CompiledCondition {
+    const accessor = this.accessor(text, at, frames);
+    const operand = this.operand(rawOperand, operandAt, frames);
+    const check = this.check(operator, rawOperand, operandAt);
+    const { canonical, read, multi } = accessor;
+    const test = multi
+      ? (scope: Scope): Tri => {
+          if (scope.unknown && isUnknownPath(scope.unknown, canonical)) return UNKNOWN;
+          const expected = operand(scope);
+          if (expected === UNKNOWN_VALUE) return UNKNOWN;
+          for (const value of read(scope) as unknown[]) if (!check(value, expected)) return FALSE;
+          return TRUE;
+        }
+      : (scope: Scope): Tri => {
+          if (scope.unknown && isUnknownPath(scope.unknown, canonical)) return UNKNOWN;
+          const expected = operand(scope);
+          if (expected === UNKNOWN_VALUE) return UNKNOWN;
+          return check(read(scope), expected) ? TRUE : FALSE;
+        };
+    return leaf(test, text, operator, operand, (scope) => {
+      const value = read(scope);
+      if (multi) {
+        const expected = operand(scope);
+        return (value as unknown[]).filter((member) => !check(member, expected));
+      }
+      return value;
+    });
+  }
+
+  private value(
+    raw: unknown,
+    operator: Operator,
+    rawOperand: unknown,
+    at: DocumentPath,
+    operandAt: DocumentPath,
+    frames: readonly CountFrame[],
+  ): CompiledCondition {
+    const subject = this.operand(raw, at, frames);
+    const operand = this.operand(rawOperand, operandAt, frames);
+    const check = this.check(operator, rawOperand, operandAt);
+    const test = (scope: Scope): Tri => {
+      const actual = subject(scope);
+      const expected = operand(scope);
+      if (actual === UNKNOWN_VALUE || expected === UNKNOWN_VALUE) return UNKNOWN;
+      return check(actual, expected) ? TRUE : FALSE;
+    };
+    return leaf(test, typeof raw === 'string' ? raw : JSON.stringify(raw), operator, operand, subject);
+  }
+
+  private count(
+    spec: { field: string; where?: Condition },
+    operator: Operator,
+    rawOperand: unknown,
+    at: DocumentPath,
+    operandAt: DocumentPath,
+    frames: readonly CountFrame[],
+  ): CompiledCondition {
+    const countAt = [...at, 'count', 'field'];
+    const segments = parsePath(spec.field);
+    if (!segments || segments[segments.length - 1]?.kind !== 'each') {
+      return this.context.fail(countAt, `count needs an array path ending in [*], got '${spec.field}'`);
+    }
+    const arrayAccessor = this.accessor(spec.field.slice(0, -3), countAt, frames);
+    const resolved = this.resolve(segments, frames);
+    const frame: CountFrame = { canonical: resolved.canonical, segments: resolved.full };
+    const depth = frames.length;
+    const where = spec.where ? this.condition(spec.where, [...at, 'count', 'where'], [...frames, frame]) : undefined;
+    const operand = this.operand(rawOperand, operandAt, frames);
+    const check = this.check(operator, rawOperand, operandAt);
+    const members = (scope: Scope): unknown[] => {
+      const value = arrayAccessor.read(scope);
+      const arrays = arrayAccessor.multi ? (value as unknown[]) : [value];
+      const all: unknown[] = [];
+      for (const array of arrays) if (Array.isArray(array)) all.push(...array);
+      return all;
+    };
+    const tally = (scope: Scope): { matched: number; undecided: number } | undefined => {
+      if (scope.unknown && isUnknownPath(scope.unknown, arrayAccessor.canonical)) return undefined;
+      let matched = 0;
+      let undecided = 0;
+      for (const member of members(scope)) {
+        scope.members[depth] = member;
+        const r = where ? where.test(scope) : TRUE;
+        if (r === TRUE) matched++;
+        else if (r === UNKNOWN) undecided++;
+      }
+      scope.members.length = depth;
+      return { matched, undecided };
+    };
+    const test = (scope: Scope): Tri => {
+      const counted = tally(scope);
+      const expected = operand(scope);
+      if (!counted || expected === UNKNOWN_VALUE) return UNKNOWN;
+      const first = check(counted.matched, expected);
+      // Members whose `where` is unknown could go either way: the count is a range.
+      for (let n = counted.matched + 1; n <= counted.matched + counted.undecided; n++) {
+        if (check(n, expected) !== first) return UNKNOWN;
+      }
+      return first ? TRUE : FALSE;
+    };
+    return leaf(test, spec.field, operator, operand, (scope) => tally(scope)?.matched, true);
+  }
+
+  /** Resolves a field path against the enclosing counts: relative to the current member, or to the resource. */
+  private resolve(
+    segments: PathSegment[],
+    frames: readonly CountFrame[],
+  ): { depth: number; rest: PathSegment[]; full: PathSegment[]; canonical: string } {
+    for (let depth = frames.length - 1; depth >= 0; depth--) {
+      const frame = frames[depth]!;
+      const n = frame.segments.length;
+      if (segments.length >= n && canonicalPath(segments.slice(0, n)) === frame.canonical) {
+        return { depth, rest: segments.slice(n), full: segments, canonical: canonicalPath(segments) };
+      }
+    }
+    return { depth: -1, rest: segments, full: segments, canonical: canonicalPath(segments) };
+  }
+
+  private accessor(
+    text: string,
+    at: DocumentPath,
+    frames: readonly CountFrame[],
+  ): { canonical: string; multi: boolean; read: (scope: Scope) => unknown } {
+    const segments = parsePath(text);
+    if (!segments) return this.context.fail(at, `'${text}' is not a field path`);
+    const { depth, rest, canonical } = this.resolve(segments, frames);
+    const root = depth < 0 ? (scope: Scope): unknown => scope.resource : (scope: Scope): unknown => scope.members[depth];
+    const multi = rest.some((segment) => segment.kind === 'each');
+    if (!multi) {
+      const names = rest.map((s) => (s.kind === 'property' ? s.name : ''));
+      const lowers = rest.map((s) => (s.kind === 'property' ? s.lower : ''));
+      const length = names.length;
+      return {
+        canonical,
+        multi,
+        read(scope) {
+          let value = root(scope);
+          for (let i = 0; i < length && value !== undefined; i++) value = getProperty(value, names[i]!, lowers[i]!);
+          return value;
+        },
+      };
+    }
+    const collect = (value: unknown, index: number, out: unknown[]): void => {
+      if (value === undefined || value === null) return;
+      if (index === rest.length) {
+        out.push(value);
+        return;
+      }
+      const segment = rest[index]!;
+      if (segment.kind === 'each') {
+        if (Array.isArray(value)) for (const member of value) collect(member, index + 1, out);
+      } else {
+        collect(getProperty(value, segment.name, segment.lower), index + 1, out);
+      }
+    };
+    return {
+      canonical,
+      multi,
+      read(scope) {
+        const out: unknown[] = [];
+        collect(root(scope), 0, out);
+        return out;
+      },
+    };
+  }
+
+  /** An operand: a literal, or an expression evaluated per resource (constant when it reads no field). */
+  private operand(raw: unknown, at: DocumentPath, frames: readonly CountFrame[]): Operand {
+    if (!isExpression(raw)) {
+      const literal = unescapeLiteral(raw);
+      return () => literal;
+    }
+    let tree: ExpressionNode;
+    try {
+      tree = parseExpression(raw);
+    } catch (error) {
+      return this.context.fail(at, (error as Error).message);
+    }
+    return this.expression(tree, raw, at, frames);
+  }
+
+  private expression(node: ExpressionNode, text: string, at: DocumentPath, frames: readonly CountFrame[]): Operand {
+    if (node.kind === 'literal') {
+      const value = node.value;
+      return () => value;
+    }
+    const literalArgument = (): string => {
+      const arg = node.args[0];
+      if (node.args.length !== 1 || arg?.kind !== 'literal' || typeof arg.value !== 'string') {
+        return this.context.fail(at, `${node.name}() takes one quoted name in ${text}`);
+      }
+      return arg.value;
+    };
+    switch (node.name) {
+      case 'parameters': {
+        const name = literalArgument();
+        if (!(name in this.context.parameterSpecs)) {
+          const declared = Object.keys(this.context.parameterSpecs);
+          return this.context.fail(
+            at,
+            `parameter '${name}' is not declared by this rule${declared.length ? ` (declared: ${declared.join(', ')})` : ''}`,
+          );
+        }
+        const value = this.context.parameters[name];
+        return () => value;
+      }
+      case 'field': {
+        const accessor = this.accessor(literalArgument(), at, frames);
+        return (scope) =>
+          scope.unknown && isUnknownPath(scope.unknown, accessor.canonical) ? UNKNOWN_VALUE : accessor.read(scope);
+      }
+      case 'length':
+      case 'toLower':
+      case 'toUpper':
+      case 'empty': {
+        if (node.args.length !== 1) return this.context.fail(at, `${node.name}() takes one argument in ${text}`);
+        const arg = this.expression(node.args[0]!, text, at, frames);
+        const apply = UNARY[node.name]!;
+        return (scope) => {
+          const value = arg(scope);
+          return value === UNKNOWN_VALUE ? UNKNOWN_VALUE : apply(value);
+        };
+      }
+      case 'concat': {
+        const args = node.args.map((arg) => this.expression(arg, text, at, frames));
+        return (scope) => {
+          const values = args.map((arg) => arg(scope));
+          if (values.includes(UNKNOWN_VALUE)) return UNKNOWN_VALUE;
+          return values.every(Array.isArray) ? values.flat() : values.map((v) => (v === undefined || v === null ? '' : String(v))).join('');
+        };
+      }
+      default:
+        return this.context.fail(
+          at,
+          `unknown function '${node.name}' in ${text} (rules may use parameters, field, length, toLower, toUpper, concat, empty)`,
+        );
+    }
+  }
+
+  /** The comparison for an operator; a missing value equals nothing. */
+  private check(
+    operator: Operator,
+    rawOperand: unknown,
+    at: DocumentPath,
+  ): (actual: unknown, expected: unknown) => boolean {
+    const constant = isExpression(rawOperand) ? undefined : unescapeLiteral(rawOperand);
+    switch (operator) {
+      case 'equals':
+        return (a, e) => a !== undefined && a !== null && looseEquals(a, e);
+      case 'notEquals':
+        return (a, e) => a === undefined || a === null || !looseEquals(a, e);
+      case 'in':
+      case 'notIn': {
+        if (constant !== undefined && !Array.isArray(constant)) return this.context.fail(at, `${operator} needs an array`);
+        const member = (a: unknown, e: unknown): boolean =>
+          a !== undefined && a !== null && (Array.isArray(e) ? e : [e]).some((item) => looseEquals(a, item));
+        return operator === 'in' ? member : (a, e) => !member(a, e);
+      }
+      case 'exists':
+        return (a, e) => (a !== undefined && a !== null) === looseEquals(true, e);
+      case 'less':
+        return (a, e) => ordered(a, e, (d) => d < 0);
+      case 'lessOrEquals':
+        return (a, e) => ordered(a, e, (d) => d <= 0);
+      case 'greater':
+        return (a, e) => ordered(a, e, (d) => d > 0);
+      case 'greaterOrEquals':
+        return (a, e) => ordered(a, e, (d) => d >= 0);
+      case 'contains':
+        return (a, e) => a !== undefined && a !== null && looseContains(a, e);
+      case 'notContains':
+        return (a, e) => a === undefined || a === null || !looseContains(a, e);
+      case 'like':
+      case 'notLike': {
+        const fixed = typeof constant === 'string' ? wildcardPattern(constant) : undefined;
+        const like = (a: unknown, e: unknown): boolean =>
+          (typeof a === 'string' || typeof a === 'number') && (fixed ?? wildcardPattern(String(e))).test(String(a));
+        return operator === 'like' ? like : (a, e) => !like(a, e);
+      }
+      case 'containsKey':
+        return (a, e) => hasKey(a, String(e));
+      case 'notContainsKey':
+        return (a, e) => !hasKey(a, String(e));
+    }
+  }
+}
+
+function ordered(a: unknown, e: unknown, holds: (difference: number) => boolean): boolean {
+  if (a === undefined || a === null) return false;
+  const difference = compareOrder(a, e);
+  return difference !== undefined && holds(difference);
+}
+
+const UNARY: Record<string, (value: unknown) => unknown> = {
+  length: (v) =>
+    Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0,
+  toLower: (v) => (typeof v === 'string' ? v.toLowerCase() : v),
+  toUpper: (v) => (typeof v === 'string' ? v.toUpperCase() : v),
+  empty: (v) =>
+    v === undefined ||
+    v === null ||
+    v === '' ||
+    (Array.isArray(v) && v.length === 0) ||
+    (typeof v === 'object' && Object.keys(v).length === 0),
+};
+
+/** A comparison leaf: its explain reports the property, the value found and what was expected. */
+function leaf(
+  test: (scope: Scope) => Tri,
+  path: string,
+  operator: Operator,
+  operand: Operand,
+  actualOf: (scope: Scope) => unknown,
+  isCount = false,
+): CompiledCondition {
+  const extra = isCount ? { count: true as const } : {};
+  return {
+    test,
+    explain(scope, negated, out) {
+      const r = test(scope);
+      if (r === UNKNOWN || r === (negated ? TRUE : FALSE)) {
+        let expected = operand(scope);
+        if (expected === UNKNOWN_VALUE) expected = undefined;
+        let effective: string = operator;
+        if (negated) {
+          if (operator === 'exists') expected = !looseEquals(true, expected);
+          else effective = INVERSE[operator]!;
+        }
+        if (r === UNKNOWN) {
+          out.push({ path, operator: effective, expected, state: 'unknown', ...extra });
+        } else {
+          const actual = actualOf(scope);
+          out.push(
+            actual === undefined || actual === null || actual === UNKNOWN_VALUE
+              ? { path, operator: effective, expected, state: 'missing', ...extra }
+              : { path, operator: effective, expected, actual, state: 'value', ...extra },
+          );
+        }
+      }
+      return r;
+    },
+  };
+}

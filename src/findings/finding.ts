@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import type { CompiledRule, Evidence } from '../engine/index.js';
+import { nameOf, resourceGroupOf, subscriptionOf, type Origin, type Resource } from '../model/index.js';
+import type { Severity } from '../rules/index.js';
+
+/** The resource a finding is about, as reports name it. */
+export interface FindingResource {
+  id: string;
+  type: string;
+  name: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+}
+
+/** A `fail` or `unknown` outcome, ready to report. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  status: 'fail' | 'unknown';
+  resource: FindingResource;
+  message: string;
+  evidence: Evidence[];
+  /** Where the resource came from (file and line, query scope...). */
+  location: Origin | { kind: 'unknown' };
+  /** Stable across runs: the rule id and the resource id, lower-cased. */
+  fingerprint: string;
+}
+
+/** Builds the finding for a rule's fail or unknown outcome on a resource. */
+export function makeFinding(rule: CompiledRule, status: 'fail' | 'unknown', resource: Resource, evidence: Evidence[]): Finding {
+  const subscriptionId = subscriptionOf(resource);
+  const resourceGroup = resourceGroupOf(resource);
+  const named: FindingResource = {
+    id: resource.id,
+    type: resource.type.toLowerCase(),
+    name: nameOf(resource),
+    ...(subscriptionId === undefined ? {} : { subscriptionId }),
+    ...(resourceGroup === undefined ? {} : { resourceGroup }),
+  };
+  return {
+    ruleId: rule.id,
+    severity: rule.severity,
+    status,
+    resource: named,
+    message: describeFinding(rule, status, named, evidence),
+    evidence,
+    location: resource.origin ?? { kind: 'unknown' },
+    fingerprint: fingerprintOf(rule.id, resource.id),
+  };
+}
+
+/** The fingerprint of (rule, resource): never the line number, so re-runs and moves keep it. */
+export function fingerprintOf(ruleId: string, resourceId: string): string {
+  return createHash('sha256').update(`${ruleId}\u0000${resourceId.toLowerCase()}`).digest('hex').slice(0, 32);
+}
+
+/** The one-line message: the resource, then each property with what it is and what was expected. */
+export function describeFinding(
+  rule: CompiledRule,
+  status: 'fail' | 'unknown',
+  resource: FindingResource,
+  evidence: readonly Evidence[],
+): string {
+  const subject = `${resource.type} '${resource.name}'`;
+  const reasons = evidence.map(describeEvidence);
+  const lead = status === 'unknown' ? `${rule.definition.title}: not evaluated for ${subject}` : `${rule.definition.title}: ${subject} does not comply`;
+  return reasons.length ? `${lead}: ${reasons.join('; ')}.` : `${lead}.`;
+}
+
+/** One evidence item in words: `properties.enablePurgeProtection is not set (expected equals true)`. */
+export function describeEvidence(evidence: Evidence): string {
+  const expectation = `expected ${evidence.operator} ${formatValue(evidence.expected)}`;
+  if (evidence.state === 'unknown') return `${evidence.path} is not known (${expectation}; its value is only known at deployment or could not be read)`;
+  if (evidence.count) return `${formatValue(evidence.actual ?? 0)} members of ${evidence.path} match (${expectation})`;
+  if (evidence.state === 'missing') return `${evidence.path} is not set (${expectation})`;
+  return `${evidence.path} is ${formatValue(evidence.actual)} (${expectation})`;
+}
+
+function formatValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

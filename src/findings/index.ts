@@ -1,0 +1,3 @@
+export { makeFinding, fingerprintOf, describeFinding, describeEvidence, type Finding, type FindingResource } from './finding.js';
+export { runScan, compareFindings, type ScanOptions } from './run-scan.js';
+export { emptyCounts, emptySeverityCounts, type ScanResult, type OutcomeCounts, type SourceSummary } from './result.js';

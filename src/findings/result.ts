@@ -1,0 +1,52 @@
+import type { ScanProblem } from '../model/index.js';
+import type { CompiledRule } from '../engine/index.js';
+import { SEVERITIES, type Severity } from '../rules/index.js';
+import type { Finding } from './finding.js';
+
+/** Counts of outcomes for one rule. */
+export interface OutcomeCounts {
+  pass: number;
+  fail: number;
+  unknown: number;
+  notApplicable: number;
+}
+
+/** What a source contributed. */
+export interface SourceSummary {
+  kind: string;
+  target: string;
+  resources: number;
+}
+
+/** Everything a report presents: reporters only read this. */
+export interface ScanResult {
+  tool: { name: 'keyscope'; version: string };
+  scan: {
+    sources: SourceSummary[];
+    /** ISO times; null unless the scan records them (`--timestamps`, live scans). */
+    started: string | null;
+    ended: string | null;
+    /** False when anything could not be read or evaluated. */
+    complete: boolean;
+    errors: ScanProblem[];
+  };
+  summary: {
+    resources: number;
+    byStatus: OutcomeCounts;
+    /** Findings (fail and unknown) by severity. */
+    bySeverity: Record<Severity, number>;
+    byRule: Record<string, OutcomeCounts & { severity: Severity }>;
+  };
+  /** Sorted by rule id, then resource id, then location. */
+  findings: Finding[];
+  /** The rules that ran, sorted by id (reporters use their metadata). */
+  rules: readonly CompiledRule[];
+}
+
+export function emptyCounts(): OutcomeCounts {
+  return { pass: 0, fail: 0, unknown: 0, notApplicable: 0 };
+}
+
+export function emptySeverityCounts(): Record<Severity, number> {
+  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+}

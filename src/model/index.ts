@@ -1,0 +1,14 @@
+export {
+  type Resource,
+  type Origin,
+  type ExportOrigin,
+  type GraphOrigin,
+  type ExampleOrigin,
+  typeKey,
+  subscriptionOf,
+  resourceGroupOf,
+  nameOf,
+} from './resource.js';
+export { type PathSegment, parsePath, canonicalPath, canonicalizePathText, getProperty } from './path.js';
+export { type ScanProblem } from './problem.js';
+export { wildcardPattern } from './wildcard.js';

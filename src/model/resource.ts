@@ -1,0 +1,76 @@
+/**
+ * The one record every source produces: an Azure Resource Manager resource as
+ * Resource Graph returns it, plus where it came from and what is not known.
+ */
+export interface Resource {
+  id: string;
+  /** Resource type as the source spelled it; match with `typeKey()`. */
+  type: string;
+  name?: string;
+  location?: string;
+  subscriptionId?: string;
+  resourceGroup?: string;
+  kind?: string;
+  sku?: unknown;
+  identity?: unknown;
+  tags?: Record<string, unknown> | null;
+  properties?: Record<string, unknown> | null;
+  /** Where the record came from; reporters turn it into locations. */
+  origin?: Origin;
+  /**
+   * Property paths whose value cannot be known yet (a template `reference()`,
+   * a Terraform `after_unknown`, an enrichment call that failed). Dotted,
+   * `[*]` for array members, compared case-insensitively.
+   */
+  unknown?: readonly string[];
+  [key: string]: unknown;
+}
+
+/** An exported inventory file (JSON array, `az graph query` output, NDJSON). */
+export interface ExportOrigin {
+  kind: 'export';
+  file: string;
+  /** 1-based line where the record starts. */
+  line: number;
+}
+
+/** A live Resource Graph query. */
+export interface GraphOrigin {
+  kind: 'graph';
+  subscriptionId?: string;
+}
+
+/** A rule's inline example (`keyscope rules test`). */
+export interface ExampleOrigin {
+  kind: 'example';
+  file: string;
+  example: string;
+}
+
+export type Origin = ExportOrigin | GraphOrigin | ExampleOrigin;
+
+/** The lower-cased type used for matching rules to resources. */
+export function typeKey(resource: Pick<Resource, 'type'>): string {
+  return resource.type.toLowerCase();
+}
+
+/** Subscription id, from the record or parsed out of its resource id. */
+export function subscriptionOf(resource: Resource): string | undefined {
+  if (typeof resource.subscriptionId === 'string' && resource.subscriptionId) return resource.subscriptionId;
+  const match = /^\/subscriptions\/([^/]+)/i.exec(resource.id);
+  return match?.[1];
+}
+
+/** Resource group, from the record or parsed out of its resource id. */
+export function resourceGroupOf(resource: Resource): string | undefined {
+  if (typeof resource.resourceGroup === 'string' && resource.resourceGroup) return resource.resourceGroup;
+  const match = /\/resourceGroups\/([^/]+)/i.exec(resource.id);
+  return match?.[1];
+}
+
+/** Name, from the record or the last segment of its resource id. */
+export function nameOf(resource: Resource): string {
+  if (typeof resource.name === 'string' && resource.name) return resource.name;
+  const slash = resource.id.lastIndexOf('/');
+  return slash >= 0 ? resource.id.slice(slash + 1) : resource.id;
+}

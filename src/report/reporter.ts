@@ -1,0 +1,13 @@
+import type { ScanResult } from '../findings/index.js';
+
+/** How a report is rendered: the things a reporter may not find out for itself. */
+export interface ReportOptions {
+  /** ANSI colour (the CLI sets it only for a TTY without NO_COLOR). */
+  color: boolean;
+}
+
+/**
+ * A reporter is a pure projection of one scan result into text, produced in
+ * pieces so a million findings never become one string.
+ */
+export type Reporter = (result: ScanResult, options: ReportOptions) => Iterable<string>;

@@ -1,0 +1,70 @@
+import { describeEvidence, type Finding, type ScanResult } from '../findings/index.js';
+import type { Severity } from '../rules/index.js';
+import type { Reporter, ReportOptions } from './reporter.js';
+
+const SEVERITY_COLOUR: Record<Severity, string> = {
+  critical: '\u001b[1;35m',
+  high: '\u001b[1;31m',
+  medium: '\u001b[33m',
+  low: '\u001b[36m',
+  info: '\u001b[2m',
+};
+const RESET = '\u001b[0m';
+const BOLD = '\u001b[1m';
+const DIM = '\u001b[2m';
+
+/** Where a finding's resource came from, compiler-style: `file:line`, or the query scope. */
+export function locationText(finding: Finding): string {
+  const location = finding.location;
+  switch (location.kind) {
+    case 'export':
+      return `${location.file}:${location.line}`;
+    case 'example':
+      return `${location.file} (example '${location.example}')`;
+    case 'graph':
+      return location.subscriptionId ? `subscription ${location.subscriptionId}` : 'resource graph';
+    default:
+      return '';
+  }
+}
+
+/** A readable report for a terminal: findings grouped by rule, then totals and what was not read. */
+export const renderText: Reporter = function* (result: ScanResult, options: ReportOptions) {
+  const paint = (code: string, text: string): string => (options.color ? `${code}${text}${RESET}` : text);
+  const rulesById = new Map(result.rules.map((rule) => [rule.id, rule]));
+  let current: string | undefined;
+  let out = '';
+  for (const finding of result.findings) {
+    if (finding.ruleId !== current) {
+      current = finding.ruleId;
+      const rule = rulesById.get(current);
+      const counts = result.summary.byRule[current];
+      const tally = counts ? [counts.fail ? `${counts.fail} fail` : '', counts.unknown ? `${counts.unknown} unknown` : ''].filter(Boolean).join(', ') : '';
+      out += `\n${paint(SEVERITY_COLOUR[finding.severity], finding.severity.toUpperCase().padEnd(8))} ${paint(BOLD, current)}  ${rule?.definition.title ?? ''}${tally ? `  (${tally})` : ''}\n`;
+    }
+    const mark = finding.status === 'fail' ? paint(SEVERITY_COLOUR.high, '✖ fail   ') : paint(SEVERITY_COLOUR.medium, '? unknown');
+    out += `  ${mark} ${finding.resource.name}  ${paint(DIM, finding.resource.id)}\n`;
+    for (const evidence of finding.evidence) out += `              ${describeEvidence(evidence)}\n`;
+    const where = locationText(finding);
+    if (where) out += `              ${paint(DIM, `at ${where}`)}\n`;
+    if (out.length > 1 << 16) {
+      yield out;
+      out = '';
+    }
+  }
+  const s = result.summary;
+  out += `\n${paint(BOLD, 'Summary')}  ${s.resources} resources, ${result.rules.length} rules: `;
+  out += `${s.byStatus.fail} fail, ${s.byStatus.unknown} unknown, ${s.byStatus.pass} pass, ${s.byStatus.notApplicable} not applicable\n`;
+  const severities = (Object.keys(s.bySeverity) as Severity[]).map((severity) => `${severity} ${s.bySeverity[severity]}`).join(' · ');
+  out += `Findings by severity: ${severities}\n`;
+  if (!result.scan.complete) {
+    out += `\n${paint(SEVERITY_COLOUR.high, `Scan incomplete: ${result.scan.errors.length} problem(s); what was not read is not compliant.`)}\n`;
+    for (const problem of result.scan.errors) {
+      const at = problem.line === undefined ? problem.target : `${problem.target}:${problem.line}${problem.column === undefined ? '' : `:${problem.column}`}`;
+      out += `  ${at}  ${problem.code}  ${problem.message}\n`;
+    }
+  } else if (result.findings.length === 0) {
+    out += `${paint('\u001b[32m', 'No findings.')}\n`;
+  }
+  yield out;
+};

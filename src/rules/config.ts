@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError, KeyscopeError } from '../errors/index.js';
+import { wildcardPattern } from '../model/index.js';
+import type { ParameterOverride } from './parameters.js';
+import { validateSource } from './schema-validation.js';
+import type { Severity } from './types.js';
+import { parseYamlSource } from './yaml-source.js';
+
+/** The file keyscope looks for in the working folder when `--config` is not given. */
+export const DEFAULT_CONFIG_FILE = 'keyscope.yaml';
+
+/** `keyscope.yaml`, validated, with paths resolved against its folder. */
+export interface KeyscopeConfig {
+  file: string | undefined;
+  rules: string[];
+  builtinRules: boolean;
+  include: string[];
+  exclude: string[];
+  parameters: ParameterOverride[];
+  failOn: Severity | 'none' | undefined;
+}
+
+const EMPTY: KeyscopeConfig = {
+  file: undefined,
+  rules: [],
+  builtinRules: true,
+  include: [],
+  exclude: [],
+  parameters: [],
+  failOn: undefined,
+};
+
+/**
+ * Loads the configuration: the given file, else `keyscope.yaml` in `cwd`
+ * if there is one, else defaults. Every problem is a ConfigError with its
+ * `file:line:col`.
+ */
+export function loadConfig(explicit: string | undefined, cwd: string): KeyscopeConfig {
+  const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, DEFAULT_CONFIG_FILE);
+  if (!explicit && !existsSync(file)) return EMPTY;
+  const shown = path.relative(cwd, file) || file;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read configuration: ${(error as Error).message}`, { position: { file: shown } });
+  }
+  const source = parseYamlSource(shown, text, 'config-invalid');
+  if (source.data === null || source.data === undefined) return { ...EMPTY, file: shown };
+  const errors = validateSource(source, 'config.schema.json', 'config-invalid');
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new ConfigErrors(errors);
+  const data = source.data as {
+    rules?: string[];
+    builtinRules?: boolean;
+    include?: string[];
+    exclude?: string[];
+    parameters?: Record<string, Record<string, unknown>>;
+    failOn?: Severity | 'none';
+  };
+  const base = path.dirname(file);
+  const parameters: ParameterOverride[] = [];
+  for (const [ruleId, values] of Object.entries(data.parameters ?? {})) {
+    for (const [name, value] of Object.entries(values)) {
+      const at = source.positionOf(['parameters', ruleId, name], true);
+      parameters.push({ ruleId, name, value, origin: `${shown}:${at.line}:${at.column}` });
+    }
+  }
+  return {
+    file: shown,
+    rules: (data.rules ?? []).map((dir) => path.resolve(base, dir)),
+    builtinRules: data.builtinRules ?? true,
+    include: data.include ?? [],
+    exclude: data.exclude ?? [],
+    parameters,
+    failOn: data.failOn,
+  };
+}
+
+/** Several configuration errors reported together. */
+export class ConfigErrors extends KeyscopeError {
+  constructor(readonly errors: KeyscopeError[]) {
+    super('config-invalid', errors.map((e) => e.message).join('; '));
+  }
+}
+
+/** Does a rule id match a glob (`*` any run of characters)? */
+export function matchesGlob(id: string, glob: string): boolean {
+  return wildcardPattern(glob).test(id);
+}

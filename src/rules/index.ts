@@ -1,0 +1,13 @@
+export * from './types.js';
+export { loadRules, parseRule, builtinRulesDir, type LoadedRules } from './load.js';
+export {
+  resolveParameters,
+  parseParameterText,
+  parameterProblem,
+  ParameterOverrideError,
+  type ParameterValues,
+  type ParameterOverride,
+} from './parameters.js';
+export { parseYamlSource, type YamlSource } from './yaml-source.js';
+export { validateSource, schemaMessages, closest } from './schema-validation.js';
+export { loadConfig, matchesGlob, ConfigErrors, DEFAULT_CONFIG_FILE, type KeyscopeConfig } from './config.js';

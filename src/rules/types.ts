@@ -1,0 +1,114 @@
+/** Rule severities, most severe first. */
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** Rank for comparisons: critical 4 ... info 0. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - 1 - SEVERITIES.indexOf(severity);
+}
+
+export type Operator =
+  | 'equals'
+  | 'notEquals'
+  | 'in'
+  | 'notIn'
+  | 'exists'
+  | 'less'
+  | 'lessOrEquals'
+  | 'greater'
+  | 'greaterOrEquals'
+  | 'contains'
+  | 'notContains'
+  | 'like'
+  | 'notLike'
+  | 'containsKey'
+  | 'notContainsKey';
+
+export const OPERATORS: readonly Operator[] = [
+  'equals',
+  'notEquals',
+  'in',
+  'notIn',
+  'exists',
+  'less',
+  'lessOrEquals',
+  'greater',
+  'greaterOrEquals',
+  'contains',
+  'notContains',
+  'like',
+  'notLike',
+  'containsKey',
+  'notContainsKey',
+];
+
+/** A condition as written in a rule file (Azure Policy grammar). */
+export type Condition = {
+  allOf?: Condition[];
+  anyOf?: Condition[];
+  not?: Condition;
+  field?: string;
+  value?: unknown;
+  count?: { field: string; where?: Condition };
+} & Partial<Record<Operator, unknown>>;
+
+export type ParameterType = 'string' | 'integer' | 'number' | 'boolean' | 'array';
+
+/** A typed rule parameter. */
+export interface ParameterSpec {
+  type: ParameterType;
+  description: string;
+  default: unknown;
+  items?: { type: Exclude<ParameterType, 'array'> };
+  allowedValues?: unknown[];
+  minimum?: number;
+  maximum?: number;
+}
+
+export interface Reference {
+  policy?: string;
+  mcsb?: string;
+  url?: string;
+  title?: string;
+}
+
+export interface RuleExample {
+  name: string;
+  resource: Record<string, unknown>;
+  parameters?: Record<string, unknown>;
+}
+
+export type ExampleOutcome = 'pass' | 'fail' | 'notApplicable' | 'unknown';
+
+/** A path into a YAML document: keys and indexes from the root. */
+export type DocumentPath = readonly (string | number)[];
+
+/** Line and column (1-based) of a node in a source file. */
+export interface LineColumn {
+  line: number;
+  column: number;
+}
+
+/** Where a loaded rule came from, able to point at any of its nodes. */
+export interface RuleSource {
+  file: string;
+  positionOf(path: DocumentPath): LineColumn;
+}
+
+/** One rule as loaded and schema-validated from its YAML file. */
+export interface RuleDefinition {
+  id: string;
+  title: string;
+  severity: Severity;
+  description: string;
+  rationale: string;
+  remediation: { summary?: string; az: string; bicep?: string; arm?: string; terraform?: string };
+  references: Reference[];
+  tags?: string[];
+  resource: string[];
+  where?: Condition;
+  assert: Condition;
+  parameters?: Record<string, ParameterSpec>;
+  examples: Partial<Record<ExampleOutcome, RuleExample[]>> & { pass: RuleExample[]; fail: RuleExample[] };
+  source: RuleSource;
+}
