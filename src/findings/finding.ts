@@ -71,7 +71,10 @@ export function describeFinding(
 export function describeEvidence(evidence: Evidence): string {
   const expectation = `expected ${evidence.operator} ${formatValue(evidence.expected)}`;
   if (evidence.state === 'unknown') return `${evidence.path} is not known (${expectation}; its value is only known at deployment or could not be read)`;
-  if (evidence.count) return `${formatValue(evidence.actual ?? 0)} members of ${evidence.path} match (${expectation})`;
+  if (evidence.count) {
+    const matched = typeof evidence.actual === 'number' ? evidence.actual : 0;
+    return `${evidence.path} has ${matched} matching member${matched === 1 ? '' : 's'} (expected count ${evidence.operator} ${formatValue(evidence.expected)})`;
+  }
   if (evidence.state === 'missing') return `${evidence.path} is not set (${expectation})`;
   return `${evidence.path} is ${formatValue(evidence.actual)} (${expectation})`;
 }

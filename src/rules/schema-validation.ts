@@ -116,12 +116,12 @@ function describe(error: ErrorObject): { message: string; hint?: string; key?: s
           hint: 'operators: equals, notEquals, in, notIn, exists, less, lessOrEquals, greater, greaterOrEquals, contains, notContains, like, notLike, containsKey, notContainsKey',
         };
       }
-      if (error.schemaPath.includes('condition')) {
+      if ((error.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties?.['allOf'] !== undefined) {
         return { message: `${where}: a condition is exactly one of allOf, anyOf, not, field, value or count` };
       }
       return { message: `${where} must match exactly one of its allowed forms` };
     case 'not':
-      if (error.schemaPath.includes('condition/else')) {
+      if (error.schemaPath.includes('/else/')) {
         return { message: `${where}: an operator needs a 'field', 'value' or 'count' to compare` };
       }
       return { message: `${where} ${error.message ?? 'is not allowed'}` };

@@ -41,15 +41,13 @@ export class ExportSource implements InventorySource {
     try {
       for await (const chunk of stream) {
         splitter.push(chunk as Buffer, records);
-        if (records.length) yield this.toResources(records.splice(0), report);
+        yield* this.drain(records, report);
       }
       splitter.end(records);
-      if (records.length) yield this.toResources(records.splice(0), report);
+      yield* this.drain(records, report);
     } catch (error) {
-      if (records.length) yield this.toResources(records.splice(0), report);
-      if (error instanceof SplitError) {
-        report(this.problem('input-invalid', error.message, { line: error.line, column: error.column }, true));
-      } else if (error instanceof RecordError) {
+      // Records before the bad one in the same chunk were handed out by drain already.
+      if (error instanceof SplitError || error instanceof RecordError) {
         report(this.problem('input-invalid', error.message, { line: error.line, column: error.column }, true));
       } else {
         report(this.problem('input-unreadable', `cannot read: ${(error as Error).message}`, undefined, true));
@@ -58,14 +56,22 @@ export class ExportSource implements InventorySource {
     }
   }
 
-  private toResources(records: RecordText[], report: (problem: ScanProblem) => void): Resource[] {
+  /** Parses the complete records so far; yields them before rethrowing a parse error. */
+  private *drain(records: RecordText[], report: (problem: ScanProblem) => void): Iterable<Resource[]> {
+    if (records.length === 0) return;
+    const { resources, error } = this.toResources(records.splice(0), report);
+    if (resources.length) yield resources;
+    if (error) throw error;
+  }
+
+  private toResources(records: RecordText[], report: (problem: ScanProblem) => void): { resources: Resource[]; error?: RecordError } {
     const resources: Resource[] = [];
     for (const record of records) {
       let value: unknown;
       try {
         value = JSON.parse(record.text);
       } catch (error) {
-        throw RecordError.fromParse(error as Error, record);
+        return { resources, error: RecordError.fromParse(error as Error, record) };
       }
       const invalid = recordProblem(value);
       if (invalid) {
@@ -77,7 +83,7 @@ export class ExportSource implements InventorySource {
       resource.origin = { kind: 'export', file: this.file, line: record.line };
       resources.push(resource);
     }
-    return resources;
+    return { resources };
   }
 
   private problem(

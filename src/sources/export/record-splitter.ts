@@ -101,10 +101,14 @@ export class RecordSplitter {
       }
       switch (this.mode) {
         case 'start':
-          if (pos === 0 && c === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
-            pos += 3; // UTF-8 byte order mark
-            anchor = pos;
-            continue;
+          if (c === 0xef) {
+            // A UTF-8 byte order mark, possibly split across chunks.
+            if (n - pos < 3 && !final) return anchor;
+            if (buf[pos + 1] === 0xbb && buf[pos + 2] === 0xbf) {
+              pos += 3;
+              anchor = pos;
+              continue;
+            }
           }
           this.sawValue = true;
           if (c === OPEN_BRACKET) {

@@ -1,0 +1,246 @@
+import { stringify } from 'yaml';
+import { CompiledRule, scopeFor, type Evidence, type Status } from '../../src/engine/index.js';
+import type { Resource } from '../../src/model/index.js';
+import { parseRule, type Condition } from '../../src/rules/index.js';
+
+/** A rule around one assertion, compiled from YAML as a user would write it. */
+function ruleWith(assert: Condition, extra: Record<string, unknown> = {}, parameters: Record<string, unknown> = {}): CompiledRule {
+  const document = {
+    id: 'test.rule',
+    title: 'A rule under test',
+    severity: 'high',
+    description: 'Exercises the condition grammar.',
+    rationale: 'Tests pin the semantics down.',
+    remediation: { az: 'az version', bicep: '// none' },
+    references: [{ mcsb: 'DP-5' }],
+    resource: ['microsoft.test/things'],
+    assert,
+    examples: { pass: [{ name: 'passes', resource: {} }], fail: [{ name: 'fails', resource: {} }] },
+    ...extra,
+  };
+  const definition = parseRule('inline.yaml', stringify(document));
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(definition.parameters ?? {})) values[name] = spec.default;
+  return new CompiledRule(definition, { ...values, ...parameters });
+}
+
+function thing(properties: Record<string, unknown>, extra: Partial<Resource> = {}): Resource {
+  return { id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Test/things/t1', type: 'Microsoft.Test/things', name: 't1', properties, ...extra };
+}
+
+function outcome(assert: Condition, resource: Resource, extra: Record<string, unknown> = {}): Status {
+  return ruleWith(assert, extra).outcome(scopeFor(resource));
+}
+
+function evidence(assert: Condition, resource: Resource): Evidence[] {
+  return ruleWith(assert).explain(scopeFor(resource));
+}
+
+describe('field comparisons follow Azure Policy', () => {
+  test('equals is case-insensitive for strings and matches booleans written as strings', () => {
+    expect(outcome({ field: 'properties.keySource', equals: 'Microsoft.KeyVault' }, thing({ keySource: 'microsoft.keyvault' }))).toBe('pass');
+    expect(outcome({ field: 'properties.flag', equals: true }, thing({ flag: 'True' }))).toBe('pass');
+    expect(outcome({ field: 'properties.flag', equals: 'true' }, thing({ flag: true }))).toBe('pass');
+    expect(outcome({ field: 'properties.size', equals: 4096 }, thing({ size: '4096' }))).toBe('pass');
+    expect(outcome({ field: 'properties.keySource', equals: 'Microsoft.Storage' }, thing({ keySource: 'Microsoft.KeyVault' }))).toBe('fail');
+  });
+
+  test('property names match case-insensitively', () => {
+    const resource = thing({ encryption: { keyvaultproperties: { KeyName: 'k' } } });
+    expect(outcome({ field: 'properties.Encryption.keyVaultProperties.keyName', equals: 'k' }, resource)).toBe('pass');
+    expect(outcome({ field: 'Properties.encryption.KEYVAULTPROPERTIES.keyname', exists: true }, resource)).toBe('pass');
+  });
+
+  test('a missing property equals nothing, and its negations hold', () => {
+    const empty = thing({});
+    const cases: [Condition, Status][] = [
+      [{ field: 'properties.x', equals: true }, 'fail'],
+      [{ field: 'properties.x', notEquals: true }, 'pass'],
+      [{ field: 'properties.x', in: ['a'] }, 'fail'],
+      [{ field: 'properties.x', notIn: ['a'] }, 'pass'],
+      [{ field: 'properties.x', less: 5 }, 'fail'],
+      [{ field: 'properties.x', greaterOrEquals: 5 }, 'fail'],
+      [{ field: 'properties.x', like: '*' }, 'fail'],
+      [{ field: 'properties.x', notLike: 'a*' }, 'pass'],
+      [{ field: 'properties.x', contains: 'a' }, 'fail'],
+      [{ field: 'properties.x', notContains: 'a' }, 'pass'],
+      [{ field: 'properties.x', containsKey: 'a' }, 'fail'],
+      [{ field: 'properties.x', notContainsKey: 'a' }, 'pass'],
+      [{ field: 'properties.x', exists: false }, 'pass'],
+      [{ field: 'properties.x', exists: 'true' }, 'fail'],
+    ];
+    for (const [assert, expected] of cases) expect([assert, outcome(assert, empty)]).toEqual([assert, expected]);
+  });
+
+  test('null counts as absent; an empty string exists', () => {
+    expect(outcome({ field: 'properties.x', exists: true }, thing({ x: null }))).toBe('fail');
+    expect(outcome({ field: 'properties.x', exists: true }, thing({ x: '' }))).toBe('pass');
+  });
+
+  test('ordering compares numbers, numeric strings and ISO dates', () => {
+    expect(outcome({ field: 'properties.n', greaterOrEquals: 2048 }, thing({ n: 3072 }))).toBe('pass');
+    expect(outcome({ field: 'properties.n', less: '2048' }, thing({ n: 1024 }))).toBe('pass');
+    expect(outcome({ field: 'properties.d', greater: '2025-01-01' }, thing({ d: '2026-06-30T00:00:00Z' }))).toBe('pass');
+    expect(outcome({ field: 'properties.n', greater: 5 }, thing({ n: 'abc' }))).toBe('fail');
+  });
+
+  test('in, contains, like and containsKey', () => {
+    expect(outcome({ field: 'properties.kty', in: ['RSA', 'RSA-HSM'] }, thing({ kty: 'rsa-hsm' }))).toBe('pass');
+    expect(outcome({ field: 'properties.ops', contains: 'wrapKey' }, thing({ ops: ['WRAPKEY'] }))).toBe('pass');
+    expect(outcome({ field: 'properties.uri', contains: '.vault.azure.net' }, thing({ uri: 'https://kv.VAULT.azure.net/keys/k' }))).toBe('pass');
+    expect(outcome({ field: 'properties.uri', like: 'https://*.vault.azure.net/*' }, thing({ uri: 'https://kv.vault.azure.net/keys/k' }))).toBe('pass');
+    expect(outcome({ field: 'properties.uri', like: 'https://*.managedhsm.azure.net/*' }, thing({ uri: 'https://kv.vault.azure.net/keys/k' }))).toBe('fail');
+    expect(outcome({ field: 'tags', containsKey: 'Data-Classification' }, thing({}, { tags: { 'data-classification': 'x' } }))).toBe('pass');
+  });
+
+  test("tags['name'] and top-level fields", () => {
+    const resource = thing({}, { tags: { 'fips-level': '3' }, kind: 'StorageV2', sku: { name: 'premium' } });
+    expect(outcome({ field: "tags['fips-level']", equals: 3 }, resource)).toBe('pass');
+    expect(outcome({ field: 'kind', equals: 'storagev2' }, resource)).toBe('pass');
+    expect(outcome({ field: 'sku.name', equals: 'Premium' }, resource)).toBe('pass');
+    expect(outcome({ field: 'type', equals: 'microsoft.test/things' }, resource)).toBe('pass');
+  });
+});
+
+describe('logic is three-valued', () => {
+  const unknownFlag = thing({ other: 1 }, { unknown: ['properties.flag'] });
+
+  test('a condition reading an unknown path is unknown, never pass', () => {
+    expect(outcome({ field: 'properties.flag', equals: true }, unknownFlag)).toBe('unknown');
+    expect(outcome({ field: 'properties.flag', notEquals: true }, unknownFlag)).toBe('unknown');
+    expect(outcome({ not: { field: 'properties.flag', equals: true } }, unknownFlag)).toBe('unknown');
+  });
+
+  test('allOf is false if any member is false; anyOf is true if any member is true', () => {
+    expect(outcome({ allOf: [{ field: 'properties.flag', equals: true }, { field: 'properties.other', equals: 2 }] }, unknownFlag)).toBe('fail');
+    expect(outcome({ allOf: [{ field: 'properties.flag', equals: true }, { field: 'properties.other', equals: 1 }] }, unknownFlag)).toBe('unknown');
+    expect(outcome({ anyOf: [{ field: 'properties.flag', equals: true }, { field: 'properties.other', equals: 1 }] }, unknownFlag)).toBe('pass');
+    expect(outcome({ anyOf: [{ field: 'properties.flag', equals: true }, { field: 'properties.other', equals: 2 }] }, unknownFlag)).toBe('unknown');
+  });
+
+  test('an unknown parent or child path makes the read unknown', () => {
+    expect(outcome({ field: 'properties.a.b', exists: true }, thing({}, { unknown: ['properties.a'] }))).toBe('unknown');
+    expect(outcome({ field: 'properties.a', exists: true }, thing({ a: {} }, { unknown: ['properties.a.b'] }))).toBe('unknown');
+    expect(outcome({ field: 'properties.ab', exists: true }, thing({ ab: 1 }, { unknown: ['properties.a'] }))).toBe('pass');
+  });
+
+  test('unknown applicability: pass if the assertion holds anyway, unknown otherwise', () => {
+    const where = { field: 'properties.tier', equals: 'Premium' };
+    const resource = (ok: boolean): Resource => thing({ cmk: ok }, { unknown: ['properties.tier'] });
+    expect(outcome({ field: 'properties.cmk', equals: true }, resource(true), { where })).toBe('pass');
+    expect(outcome({ field: 'properties.cmk', equals: true }, resource(false), { where })).toBe('unknown');
+    expect(outcome({ field: 'properties.cmk', equals: true }, thing({ tier: 'Standard', cmk: false }), { where })).toBe('not-applicable');
+  });
+});
+
+describe('arrays', () => {
+  const vault = thing({
+    accessPolicies: [
+      { objectId: 'a', permissions: { keys: ['get', 'wrapKey'] } },
+      { objectId: 'b', permissions: { keys: ['Get', 'Purge'] } },
+    ],
+  });
+  const noForbidden: Condition = {
+    count: {
+      field: 'properties.accessPolicies[*]',
+      where: {
+        count: { field: 'properties.accessPolicies[*].permissions.keys[*]', where: { field: 'properties.accessPolicies[*].permissions.keys[*]', in: ['all', 'purge'] } },
+        greater: 0,
+      },
+    },
+    equals: 0,
+  };
+
+  test('nested count reads the current member at each level', () => {
+    expect(outcome(noForbidden, vault)).toBe('fail');
+    expect(outcome(noForbidden, thing({ accessPolicies: [{ permissions: { keys: ['get'] } }] }))).toBe('pass');
+    expect(outcome(noForbidden, thing({}))).toBe('pass');
+  });
+
+  test('count without where counts members; a missing array counts zero', () => {
+    expect(outcome({ count: { field: 'properties.accessPolicies[*]' }, equals: 2 }, vault)).toBe('pass');
+    expect(outcome({ count: { field: 'properties.accessPolicies[*]' }, equals: 0 }, thing({}))).toBe('pass');
+  });
+
+  test('count with an unknown member is unknown only when the member could change the answer', () => {
+    const ops = (values: unknown[], unknown: string[]): Resource => thing({ keyOps: values }, { unknown });
+    const onlyWrap: Condition = { count: { field: 'properties.keyOps[*]', where: { field: 'properties.keyOps[*]', notIn: ['wrapKey', 'unwrapKey'] } }, equals: 0 };
+    expect(outcome(onlyWrap, ops(['wrapKey'], ['properties.keyOps[*]']))).toBe('unknown');
+    expect(outcome(onlyWrap, ops(['sign'], ['properties.keyOps']))).toBe('unknown');
+  });
+
+  test('a [*] field outside count must hold for every member', () => {
+    expect(outcome({ field: 'properties.ops[*]', in: ['wrapKey', 'unwrapKey'] }, thing({ ops: ['wrapKey', 'unwrapKey'] }))).toBe('pass');
+    expect(outcome({ field: 'properties.ops[*]', in: ['wrapKey', 'unwrapKey'] }, thing({ ops: ['wrapKey', 'sign'] }))).toBe('fail');
+    expect(outcome({ field: 'properties.ops[*]', in: ['wrapKey'] }, thing({ ops: [] }))).toBe('pass');
+  });
+});
+
+describe('parameters and expressions', () => {
+  const sized = { parameters: { minimumBits: { type: 'integer', default: 2048, description: 'bits' } } };
+
+  test('parameter references resolve to the bound value', () => {
+    const assert = { field: 'properties.keySize', greaterOrEquals: "[parameters('minimumBits')]" };
+    const rule = ruleWith(assert, sized);
+    expect(rule.outcome(scopeFor(thing({ keySize: 2048 })))).toBe('pass');
+    const strict = ruleWith(assert, sized, { minimumBits: 3072 });
+    expect(strict.outcome(scopeFor(thing({ keySize: 2048 })))).toBe('fail');
+  });
+
+  test('value conditions with field() and length()', () => {
+    expect(outcome({ value: "[length(field('properties.ops'))]", greater: 1 }, thing({ ops: ['a', 'b'] }))).toBe('pass');
+    expect(outcome({ value: "[toLower(field('properties.s'))]", equals: 'abc' }, thing({ s: 'ABC' }))).toBe('pass');
+    expect(outcome({ value: "[field('properties.s')]", equals: 'x' }, thing({}, { unknown: ['properties.s'] }))).toBe('unknown');
+  });
+
+  test('an undeclared parameter or unknown function is a load error with a position', () => {
+    expect(() => ruleWith({ field: 'properties.a', equals: "[parameters('nope')]" })).toThrow(/parameter 'nope' is not declared/);
+    expect(() => ruleWith({ value: "[utcNow()]", equals: 'x' })).toThrow(/unknown function 'utcNow'/);
+    try {
+      ruleWith({ field: 'properties.a', equals: "[parameters('nope')]" });
+    } catch (error) {
+      expect((error as { position: unknown }).position).toEqual({ file: 'inline.yaml', line: expect.any(Number), column: expect.any(Number) });
+    }
+  });
+
+  test('a [[ literal is not an expression', () => {
+    expect(outcome({ field: 'properties.s', equals: '[[literal]' }, thing({ s: '[literal]' }))).toBe('pass');
+  });
+});
+
+describe('evidence', () => {
+  test('names the property, the actual value and the expectation', () => {
+    expect(evidence({ field: 'properties.enablePurgeProtection', equals: true }, thing({ enablePurgeProtection: false }))).toEqual([
+      { path: 'properties.enablePurgeProtection', operator: 'equals', expected: true, actual: false, state: 'value' },
+    ]);
+    expect(evidence({ field: 'properties.enablePurgeProtection', equals: true }, thing({}))).toEqual([
+      { path: 'properties.enablePurgeProtection', operator: 'equals', expected: true, state: 'missing' },
+    ]);
+  });
+
+  test('only the failing members of allOf are reported; not inverts the operator', () => {
+    const assert: Condition = {
+      allOf: [
+        { field: 'properties.a', equals: 1 },
+        { not: { field: 'properties.b', equals: 'x' } },
+        { field: 'properties.c', exists: true },
+      ],
+    };
+    expect(evidence(assert, thing({ a: 1, b: 'X' }))).toEqual([
+      { path: 'properties.b', operator: 'notEquals', expected: 'x', actual: 'X', state: 'value' },
+      { path: 'properties.c', operator: 'exists', expected: true, state: 'missing' },
+    ]);
+  });
+
+  test('count evidence carries the number of matches', () => {
+    expect(evidence({ count: { field: 'properties.list[*]' }, equals: 0 }, thing({ list: [1, 2] }))).toEqual([
+      { path: 'properties.list[*]', operator: 'equals', expected: 0, actual: 2, state: 'value', count: true },
+    ]);
+  });
+
+  test('unknown evidence says the value is not known', () => {
+    expect(evidence({ field: 'properties.flag', equals: true }, thing({}, { unknown: ['properties.flag'] }))).toEqual([
+      { path: 'properties.flag', operator: 'equals', expected: true, state: 'unknown' },
+    ]);
+  });
+});

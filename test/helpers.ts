@@ -1,0 +1,55 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, type CliIo } from '../src/cli/index.js';
+
+/** The project root (tests run from dist/test). */
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const fixtures = path.join(root, 'fixtures');
+export const fixture = (...parts: string[]): string => path.join(fixtures, ...parts);
+export const cliPath = path.join(root, 'dist', 'src', 'bin', 'keyscope.js');
+
+/** `../shared` beside the project, when a developer or CI has it. */
+export const sharedDir = path.resolve(root, '..', 'shared');
+export const hasShared = existsSync(path.join(sharedDir, 'bench', 'gen-inventory.mjs'));
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as a child process, the way users and CI do. */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliRun {
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? root,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    input: options.input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Runs the CLI in-process with captured output (fast; for many small cases). */
+export async function runInProcess(args: readonly string[], cwd = root): Promise<CliRun & { files: Map<string, string> }> {
+  let stdout = '';
+  let stderr = '';
+  const files = new Map<string, string>();
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdoutIsTTY: false,
+    env: { NO_COLOR: '1' },
+    cwd,
+    async writeFile(file, pieces) {
+      files.set(file, [...pieces].join(''));
+    },
+    async writeStdout(pieces) {
+      for (const piece of pieces) stdout += piece;
+    },
+  };
+  const code = await run(args, io);
+  return { code, stdout, stderr, files };
+}

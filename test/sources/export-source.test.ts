@@ -1,0 +1,50 @@
+import type { Resource, ScanProblem } from '../../src/model/index.js';
+import { ExportSource } from '../../src/sources/index.js';
+import { fixture } from '../helpers.js';
+
+async function readAll(file: string): Promise<{ resources: Resource[]; problems: ScanProblem[] }> {
+  const resources: Resource[] = [];
+  const problems: ScanProblem[] = [];
+  for await (const batch of new ExportSource(file).batches((p) => problems.push(p))) resources.push(...batch);
+  return { resources, problems };
+}
+
+describe('ExportSource', () => {
+  test('reads the three export shapes to the same resources, each with its origin line', async () => {
+    const array = await readAll(fixture('inventories', 'three-vaults.json'));
+    const wrapper = await readAll(fixture('inventories', 'three-vaults.az-graph.json'));
+    const ndjson = await readAll(fixture('inventories', 'three-vaults.ndjson'));
+    const ids = (r: { resources: Resource[] }): string[] => r.resources.map((x) => x.id);
+    expect(ids(wrapper)).toEqual(ids(array));
+    expect(ids(ndjson)).toEqual(ids(array));
+    expect(ndjson.resources.map((r) => r.origin)).toEqual([1, 2, 3].map((line) => ({ kind: 'export', file: fixture('inventories', 'three-vaults.ndjson'), line })));
+    expect([array.problems, wrapper.problems, ndjson.problems]).toEqual([[], [], []]);
+  });
+
+  test('reads gzip files', async () => {
+    const { resources } = await readAll(fixture('inventories', 'three-vaults.ndjson.gz'));
+    expect(resources).toHaveLength(3);
+  });
+
+  test('a malformed line is a fatal problem naming the line, after the records before it', async () => {
+    const file = fixture('inventories', 'malformed-line.ndjson');
+    const { resources, problems } = await readAll(file);
+    expect(resources.map((r) => r.name)).toEqual(['kv-ok-1', 'kv-ok-2']);
+    expect(problems).toEqual([{ code: 'input-invalid', message: expect.stringMatching(/^malformed JSON record/), target: file, line: 3, column: expect.any(Number), fatal: true }]);
+  });
+
+  test('a record without id or type is reported and skipped; the rest is read', async () => {
+    const file = fixture('inventories', 'record-without-type.json');
+    const { resources, problems } = await readAll(file);
+    expect(resources.map((r) => r.name)).toEqual(['kv-first', 'kv-last']);
+    expect(problems.map((p) => [p.code, p.line, p.fatal])).toEqual([
+      ['record-invalid', 3, undefined],
+      ['record-invalid', 4, undefined],
+    ]);
+  });
+
+  test('a missing file is a fatal problem, not a crash', async () => {
+    const { problems } = await readAll(fixture('inventories', 'does-not-exist.json'));
+    expect(problems).toEqual([{ code: 'input-unreadable', message: expect.stringMatching(/ENOENT/), target: fixture('inventories', 'does-not-exist.json'), fatal: true }]);
+  });
+});
