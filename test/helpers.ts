@@ -43,11 +43,13 @@ export async function runInProcess(args: readonly string[], cwd = root): Promise
     stdoutIsTTY: false,
     env: { NO_COLOR: '1' },
     cwd,
-    async writeFile(file, pieces) {
+    writeFile(file, pieces) {
       files.set(file, [...pieces].join(''));
+      return Promise.resolve();
     },
-    async writeStdout(pieces) {
+    writeStdout(pieces) {
       for (const piece of pieces) stdout += piece;
+      return Promise.resolve();
     },
   };
   const code = await run(args, io);

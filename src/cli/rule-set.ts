@@ -22,11 +22,7 @@ export class RuleSetErrors extends Error {
 
 /** Loads the built-in pack and the configured and given rule folders. */
 export function loadDefinitions(config: KeyscopeConfig, extraDirs: readonly string[], cwd: string): RuleDefinition[] {
-  const locations = [
-    ...(config.builtinRules ? [builtinRulesDir] : []),
-    ...config.rules,
-    ...extraDirs.map((dir) => path.resolve(cwd, dir)),
-  ];
+  const locations = [...(config.builtinRules ? [builtinRulesDir] : []), ...config.rules, ...extraDirs.map((dir) => path.resolve(cwd, dir))];
   const { rules, errors } = loadRules(locations.map((location) => displayPath(location, cwd)));
   if (errors.length) throw new RuleSetErrors(errors);
   return rules;
@@ -52,7 +48,10 @@ export function parseParamFlag(flag: string, definitions: readonly RuleDefinitio
   const key = eq < 0 ? flag : flag.slice(0, eq);
   const dot = key.lastIndexOf('.');
   if (eq < 0 || dot <= 0) {
-    throw new UsageError(`--param '${flag}' is not of the form rule.id.parameter=value`, 'example: --param key.rsa-minimum-size.minimumBits=3072');
+    throw new UsageError(
+      `--param '${flag}' is not of the form rule.id.parameter=value`,
+      'example: --param key.rsa-minimum-size.minimumBits=3072',
+    );
   }
   const ruleId = key.slice(0, dot);
   const name = key.slice(dot + 1);
@@ -64,7 +63,9 @@ export function parseParamFlag(flag: string, definitions: readonly RuleDefinitio
 /** Compiles the selected rules with their parameters; every error is collected. */
 export function buildEngine(definitions: readonly RuleDefinition[], overrides: readonly ParameterOverride[]): Engine {
   if (definitions.length === 0) {
-    throw new RuleSetErrors([new ConfigError('no rules selected: a scan with no rules proves nothing', { hint: 'check include/exclude in keyscope.yaml' })]);
+    throw new RuleSetErrors([
+      new ConfigError('no rules selected: a scan with no rules proves nothing', { hint: 'check include/exclude in keyscope.yaml' }),
+    ]);
   }
   let values;
   try {

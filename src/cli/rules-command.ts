@@ -31,7 +31,8 @@ export function rulesListCommand(flags: RulesFlags, io: CliIo): ExitCode {
     io.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     return ExitCode.Ok;
   }
-  if (flags.format !== undefined && flags.format !== 'text') throw new UsageError(`unknown format '${flags.format}'`, 'formats: text, json');
+  if (flags.format !== undefined && flags.format !== 'text')
+    throw new UsageError(`unknown format '${flags.format}'`, 'formats: text, json');
   const width = Math.max(...definitions.map((rule) => rule.id.length));
   for (const rule of definitions) io.stdout.write(`${rule.id.padEnd(width)}  ${rule.severity.padEnd(8)}  ${rule.title}\n`);
   io.stdout.write(`\n${definitions.length} rules\n`);
@@ -43,7 +44,10 @@ export function rulesShowCommand(id: string, flags: RulesFlags, io: CliIo): Exit
   const definitions = definitionsFor(flags, io);
   const rule = definitions.find((candidate) => candidate.id === id);
   if (!rule) {
-    const suggestion = closest(id, definitions.map((d) => d.id));
+    const suggestion = closest(
+      id,
+      definitions.map((d) => d.id),
+    );
     throw new UsageError(`no rule '${id}'`, suggestion ? `did you mean '${suggestion}'?` : 'list them with: keyscope rules list');
   }
   const lines = [
@@ -62,7 +66,8 @@ export function rulesShowCommand(id: string, flags: RulesFlags, io: CliIo): Exit
   const parameters = Object.entries(rule.parameters ?? {});
   if (parameters.length) {
     lines.push('Parameters:');
-    for (const [name, spec] of parameters) lines.push(`  ${name} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
+    for (const [name, spec] of parameters)
+      lines.push(`  ${name} (${spec.type}, default ${JSON.stringify(spec.default)}): ${spec.description}`);
     lines.push('');
   }
   lines.push('How to fix:');

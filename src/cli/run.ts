@@ -30,7 +30,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
   program
     .command('scan')
     .description('Evaluate the rule pack against resources and report findings.')
-    .option('-i, --input <file>', 'an exported inventory: JSON array, az graph query output, or NDJSON (.gz ok, - for stdin); repeatable', collect, [])
+    .option(
+      '-i, --input <file>',
+      'an exported inventory: JSON array, az graph query output, or NDJSON (.gz ok, - for stdin); repeatable',
+      collect,
+      [],
+    )
     .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(FORMATS))
     .option('-o, --output <[format=]file>', 'write the report to a file; FORMAT=FILE writes that format; repeatable', collect, [])
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the gate (exit 1)').choices([...SEVERITIES, 'none']))

@@ -9,7 +9,8 @@ export function looseEquals(a: unknown, b: unknown): boolean {
   const ta = typeof a;
   const tb = typeof b;
   if (ta === 'string') {
-    if (tb === 'string') return (a as string).length === (b as string).length && (a as string).toLowerCase() === (b as string).toLowerCase();
+    if (tb === 'string')
+      return (a as string).length === (b as string).length && (a as string).toLowerCase() === (b as string).toLowerCase();
     return scalarMatchesText(b, a as string);
   }
   if (tb === 'string') return scalarMatchesText(a, b as string);
@@ -19,8 +20,8 @@ export function looseEquals(a: unknown, b: unknown): boolean {
     return true;
   }
   if (ta === 'object' && tb === 'object' && !Array.isArray(b)) {
-    const ka = Object.keys(a as object);
-    const kb = Object.keys(b as object);
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
     if (ka.length !== kb.length) return false;
     for (const key of ka) {
       const lower = key.toLowerCase();
@@ -85,6 +86,6 @@ export function looseContains(container: unknown, item: unknown): boolean {
 export function hasKey(target: unknown, key: string): boolean {
   if (target === null || typeof target !== 'object' || Array.isArray(target)) return false;
   const lower = key.toLowerCase();
-  for (const k in target as object) if (k.toLowerCase() === lower) return true;
+  for (const k in target) if (k.toLowerCase() === lower) return true;
   return false;
 }

@@ -87,7 +87,7 @@ export function isUnknownPath(unknown: readonly string[], path: string): boolean
 function startsWithSegment(long: string, prefix: string): boolean {
   if (!long.startsWith(prefix)) return false;
   const next = long.charCodeAt(prefix.length);
-  return next === 46 /* . */ || next === 91 /* [ */;
+  return next === 46 /* . */ || next === 91; /* [ */
 }
 
 /** Compiles a condition tree into closures. */
@@ -99,8 +99,16 @@ class Compiler {
   constructor(private readonly context: CompileContext) {}
 
   condition(c: Condition, at: DocumentPath, frames: readonly CountFrame[]): CompiledCondition {
-    if (c.allOf) return this.group(c.allOf.map((child, i) => this.condition(child, [...at, 'allOf', i], frames)), true);
-    if (c.anyOf) return this.group(c.anyOf.map((child, i) => this.condition(child, [...at, 'anyOf', i], frames)), false);
+    if (c.allOf)
+      return this.group(
+        c.allOf.map((child, i) => this.condition(child, [...at, 'allOf', i], frames)),
+        true,
+      );
+    if (c.anyOf)
+      return this.group(
+        c.anyOf.map((child, i) => this.condition(child, [...at, 'anyOf', i], frames)),
+        false,
+      );
     if (c.not) return this.negation(this.condition(c.not, [...at, 'not'], frames));
     const operator = OPERATOR_KEYS.find((key) => key in c);
     if (!operator) return this.context.fail(at, 'a condition needs an operator');
@@ -141,8 +149,16 @@ class Compiler {
           evidence.push(buffer);
         }
         const r = all
-          ? results.includes(FALSE) ? FALSE : results.includes(UNKNOWN) ? UNKNOWN : TRUE
-          : results.includes(TRUE) ? TRUE : results.includes(UNKNOWN) ? UNKNOWN : FALSE;
+          ? results.includes(FALSE)
+            ? FALSE
+            : results.includes(UNKNOWN)
+              ? UNKNOWN
+              : TRUE
+          : results.includes(TRUE)
+            ? TRUE
+            : results.includes(UNKNOWN)
+              ? UNKNOWN
+              : FALSE;
         const failed: Tri = negated ? TRUE : FALSE;
         if (r === UNKNOWN || r === failed) {
           // When the outcome is definite, unknown members did not decide it: show only the ones that did.
@@ -244,7 +260,7 @@ class Compiler {
       const value = arrayAccessor.read(scope);
       const arrays = arrayAccessor.multi ? (value as unknown[]) : [value];
       const all: unknown[] = [];
-      for (const array of arrays) if (Array.isArray(array)) all.push(...array);
+      for (const array of arrays) if (Array.isArray(array)) all.push(...(array as unknown[]));
       return all;
     };
     const tally = (scope: Scope): { matched: number; undecided: number } | undefined => {
@@ -379,8 +395,7 @@ class Compiler {
       }
       case 'field': {
         const accessor = this.accessor(literalArgument(), at, frames);
-        return (scope) =>
-          scope.unknown && isUnknownPath(scope.unknown, accessor.canonical) ? UNKNOWN_VALUE : accessor.read(scope);
+        return (scope) => (scope.unknown && isUnknownPath(scope.unknown, accessor.canonical) ? UNKNOWN_VALUE : accessor.read(scope));
       }
       case 'length':
       case 'toLower':
@@ -399,7 +414,7 @@ class Compiler {
         return (scope) => {
           const values = args.map((arg) => arg(scope));
           if (values.includes(UNKNOWN_VALUE)) return UNKNOWN_VALUE;
-          return values.every(Array.isArray) ? values.flat() : values.map((v) => (v === undefined || v === null ? '' : String(v))).join('');
+          return values.every(Array.isArray) ? values.flat() : values.map(textOf).join('');
         };
       }
       default:
@@ -411,11 +426,7 @@ class Compiler {
   }
 
   /** The comparison for an operator; a missing value equals nothing. */
-  private check(
-    operator: Operator,
-    rawOperand: unknown,
-    at: DocumentPath,
-  ): (actual: unknown, expected: unknown) => boolean {
+  private check(operator: Operator, rawOperand: unknown, at: DocumentPath): (actual: unknown, expected: unknown) => boolean {
     const constant = isExpression(rawOperand) ? undefined : unescapeLiteral(rawOperand);
     switch (operator) {
       case 'equals':
@@ -464,9 +475,13 @@ function ordered(a: unknown, e: unknown, holds: (difference: number) => boolean)
   return difference !== undefined && holds(difference);
 }
 
+function textOf(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
 const UNARY: Record<string, (value: unknown) => unknown> = {
-  length: (v) =>
-    Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0,
+  length: (v) => (Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
   toLower: (v) => (typeof v === 'string' ? v.toLowerCase() : v),
   toUpper: (v) => (typeof v === 'string' ? v.toUpperCase() : v),
   empty: (v) =>

@@ -55,5 +55,5 @@ export function exampleResource(definition: RuleDefinition, example: RuleExample
     type,
     name,
     origin: { kind: 'example', file: definition.source.file, example: example.name },
-  } as Resource;
+  };
 }

@@ -5,9 +5,7 @@
  * load-time error, never a silent literal.
  */
 
-export type ExpressionNode =
-  | { kind: 'literal'; value: unknown }
-  | { kind: 'call'; name: string; args: ExpressionNode[] };
+export type ExpressionNode = { kind: 'literal'; value: unknown } | { kind: 'call'; name: string; args: ExpressionNode[] };
 
 export const EXPRESSION_FUNCTIONS = ['parameters', 'field', 'length', 'toLower', 'toUpper', 'concat', 'empty'] as const;
 

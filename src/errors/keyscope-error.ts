@@ -16,11 +16,7 @@ export class KeyscopeError extends Error {
   readonly position: SourcePosition | undefined;
   readonly hint: string | undefined;
 
-  constructor(
-    code: string,
-    message: string,
-    options: { position?: SourcePosition; hint?: string; cause?: unknown } = {},
-  ) {
+  constructor(code: string, message: string, options: { position?: SourcePosition; hint?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;

@@ -63,14 +63,18 @@ export function describeFinding(
 ): string {
   const subject = `${resource.type} '${resource.name}'`;
   const reasons = evidence.map(describeEvidence);
-  const lead = status === 'unknown' ? `${rule.definition.title}: not evaluated for ${subject}` : `${rule.definition.title}: ${subject} does not comply`;
+  const lead =
+    status === 'unknown'
+      ? `${rule.definition.title}: not evaluated for ${subject}`
+      : `${rule.definition.title}: ${subject} does not comply`;
   return reasons.length ? `${lead}: ${reasons.join('; ')}.` : `${lead}.`;
 }
 
 /** One evidence item in words: `properties.enablePurgeProtection is not set (expected equals true)`. */
 export function describeEvidence(evidence: Evidence): string {
   const expectation = `expected ${evidence.operator} ${formatValue(evidence.expected)}`;
-  if (evidence.state === 'unknown') return `${evidence.path} is not known (${expectation}; its value is only known at deployment or could not be read)`;
+  if (evidence.state === 'unknown')
+    return `${evidence.path} is not known (${expectation}; its value is only known at deployment or could not be read)`;
   if (evidence.count) {
     const matched = typeof evidence.actual === 'number' ? evidence.actual : 0;
     return `${evidence.path} has ${matched} matching member${matched === 1 ? '' : 's'} (expected count ${evidence.operator} ${formatValue(evidence.expected)})`;

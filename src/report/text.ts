@@ -39,7 +39,9 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
       current = finding.ruleId;
       const rule = rulesById.get(current);
       const counts = result.summary.byRule[current];
-      const tally = counts ? [counts.fail ? `${counts.fail} fail` : '', counts.unknown ? `${counts.unknown} unknown` : ''].filter(Boolean).join(', ') : '';
+      const tally = counts
+        ? [counts.fail ? `${counts.fail} fail` : '', counts.unknown ? `${counts.unknown} unknown` : ''].filter(Boolean).join(', ')
+        : '';
       out += `\n${paint(SEVERITY_COLOUR[finding.severity], finding.severity.toUpperCase().padEnd(8))} ${paint(BOLD, current)}  ${rule?.definition.title ?? ''}${tally ? `  (${tally})` : ''}\n`;
     }
     const mark = finding.status === 'fail' ? paint(SEVERITY_COLOUR.high, '✖ fail   ') : paint(SEVERITY_COLOUR.medium, '? unknown');
@@ -60,7 +62,10 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
   if (!result.scan.complete) {
     out += `\n${paint(SEVERITY_COLOUR.high, `Scan incomplete: ${result.scan.errors.length} problem(s); what was not read is not compliant.`)}\n`;
     for (const problem of result.scan.errors) {
-      const at = problem.line === undefined ? problem.target : `${problem.target}:${problem.line}${problem.column === undefined ? '' : `:${problem.column}`}`;
+      const at =
+        problem.line === undefined
+          ? problem.target
+          : `${problem.target}:${problem.line}${problem.column === undefined ? '' : `:${problem.column}`}`;
       out += `  ${at}  ${problem.code}  ${problem.message}\n`;
     }
   } else if (result.findings.length === 0) {

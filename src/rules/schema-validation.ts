@@ -99,7 +99,7 @@ function describe(error: ErrorObject): { message: string; hint?: string; key?: s
         message: `unknown key '${key}' ${context}${suggestion ? ` (did you mean '${suggestion}'?)` : ''}`,
         hint: allowed.length ? `allowed keys: ${allowed.join(', ')}` : undefined,
         key,
-      } as { message: string; hint?: string; key?: string };
+      };
     }
     case 'required': {
       const missing = (error.params as { missingProperty: string }).missingProperty;

@@ -25,7 +25,13 @@ function ruleWith(assert: Condition, extra: Record<string, unknown> = {}, parame
 }
 
 function thing(properties: Record<string, unknown>, extra: Partial<Resource> = {}): Resource {
-  return { id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Test/things/t1', type: 'Microsoft.Test/things', name: 't1', properties, ...extra };
+  return {
+    id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Test/things/t1',
+    type: 'Microsoft.Test/things',
+    name: 't1',
+    properties,
+    ...extra,
+  };
 }
 
 function outcome(assert: Condition, resource: Resource, extra: Record<string, unknown> = {}): Status {
@@ -38,11 +44,15 @@ function evidence(assert: Condition, resource: Resource): Evidence[] {
 
 describe('field comparisons follow Azure Policy', () => {
   test('equals is case-insensitive for strings and matches booleans written as strings', () => {
-    expect(outcome({ field: 'properties.keySource', equals: 'Microsoft.KeyVault' }, thing({ keySource: 'microsoft.keyvault' }))).toBe('pass');
+    expect(outcome({ field: 'properties.keySource', equals: 'Microsoft.KeyVault' }, thing({ keySource: 'microsoft.keyvault' }))).toBe(
+      'pass',
+    );
     expect(outcome({ field: 'properties.flag', equals: true }, thing({ flag: 'True' }))).toBe('pass');
     expect(outcome({ field: 'properties.flag', equals: 'true' }, thing({ flag: true }))).toBe('pass');
     expect(outcome({ field: 'properties.size', equals: 4096 }, thing({ size: '4096' }))).toBe('pass');
-    expect(outcome({ field: 'properties.keySource', equals: 'Microsoft.Storage' }, thing({ keySource: 'Microsoft.KeyVault' }))).toBe('fail');
+    expect(outcome({ field: 'properties.keySource', equals: 'Microsoft.Storage' }, thing({ keySource: 'Microsoft.KeyVault' }))).toBe(
+      'fail',
+    );
   });
 
   test('property names match case-insensitively', () => {
@@ -87,10 +97,18 @@ describe('field comparisons follow Azure Policy', () => {
   test('in, contains, like and containsKey', () => {
     expect(outcome({ field: 'properties.kty', in: ['RSA', 'RSA-HSM'] }, thing({ kty: 'rsa-hsm' }))).toBe('pass');
     expect(outcome({ field: 'properties.ops', contains: 'wrapKey' }, thing({ ops: ['WRAPKEY'] }))).toBe('pass');
-    expect(outcome({ field: 'properties.uri', contains: '.vault.azure.net' }, thing({ uri: 'https://kv.VAULT.azure.net/keys/k' }))).toBe('pass');
-    expect(outcome({ field: 'properties.uri', like: 'https://*.vault.azure.net/*' }, thing({ uri: 'https://kv.vault.azure.net/keys/k' }))).toBe('pass');
-    expect(outcome({ field: 'properties.uri', like: 'https://*.managedhsm.azure.net/*' }, thing({ uri: 'https://kv.vault.azure.net/keys/k' }))).toBe('fail');
-    expect(outcome({ field: 'tags', containsKey: 'Data-Classification' }, thing({}, { tags: { 'data-classification': 'x' } }))).toBe('pass');
+    expect(outcome({ field: 'properties.uri', contains: '.vault.azure.net' }, thing({ uri: 'https://kv.VAULT.azure.net/keys/k' }))).toBe(
+      'pass',
+    );
+    expect(
+      outcome({ field: 'properties.uri', like: 'https://*.vault.azure.net/*' }, thing({ uri: 'https://kv.vault.azure.net/keys/k' })),
+    ).toBe('pass');
+    expect(
+      outcome({ field: 'properties.uri', like: 'https://*.managedhsm.azure.net/*' }, thing({ uri: 'https://kv.vault.azure.net/keys/k' })),
+    ).toBe('fail');
+    expect(outcome({ field: 'tags', containsKey: 'Data-Classification' }, thing({}, { tags: { 'data-classification': 'x' } }))).toBe(
+      'pass',
+    );
   });
 
   test("tags['name'] and top-level fields", () => {
@@ -112,10 +130,50 @@ describe('logic is three-valued', () => {
   });
 
   test('allOf is false if any member is false; anyOf is true if any member is true', () => {
-    expect(outcome({ allOf: [{ field: 'properties.flag', equals: true }, { field: 'properties.other', equals: 2 }] }, unknownFlag)).toBe('fail');
-    expect(outcome({ allOf: [{ field: 'properties.flag', equals: true }, { field: 'properties.other', equals: 1 }] }, unknownFlag)).toBe('unknown');
-    expect(outcome({ anyOf: [{ field: 'properties.flag', equals: true }, { field: 'properties.other', equals: 1 }] }, unknownFlag)).toBe('pass');
-    expect(outcome({ anyOf: [{ field: 'properties.flag', equals: true }, { field: 'properties.other', equals: 2 }] }, unknownFlag)).toBe('unknown');
+    expect(
+      outcome(
+        {
+          allOf: [
+            { field: 'properties.flag', equals: true },
+            { field: 'properties.other', equals: 2 },
+          ],
+        },
+        unknownFlag,
+      ),
+    ).toBe('fail');
+    expect(
+      outcome(
+        {
+          allOf: [
+            { field: 'properties.flag', equals: true },
+            { field: 'properties.other', equals: 1 },
+          ],
+        },
+        unknownFlag,
+      ),
+    ).toBe('unknown');
+    expect(
+      outcome(
+        {
+          anyOf: [
+            { field: 'properties.flag', equals: true },
+            { field: 'properties.other', equals: 1 },
+          ],
+        },
+        unknownFlag,
+      ),
+    ).toBe('pass');
+    expect(
+      outcome(
+        {
+          anyOf: [
+            { field: 'properties.flag', equals: true },
+            { field: 'properties.other', equals: 2 },
+          ],
+        },
+        unknownFlag,
+      ),
+    ).toBe('unknown');
   });
 
   test('an unknown parent or child path makes the read unknown', () => {
@@ -144,7 +202,10 @@ describe('arrays', () => {
     count: {
       field: 'properties.accessPolicies[*]',
       where: {
-        count: { field: 'properties.accessPolicies[*].permissions.keys[*]', where: { field: 'properties.accessPolicies[*].permissions.keys[*]', in: ['all', 'purge'] } },
+        count: {
+          field: 'properties.accessPolicies[*].permissions.keys[*]',
+          where: { field: 'properties.accessPolicies[*].permissions.keys[*]', in: ['all', 'purge'] },
+        },
         greater: 0,
       },
     },
@@ -164,7 +225,10 @@ describe('arrays', () => {
 
   test('count with an unknown member is unknown only when the member could change the answer', () => {
     const ops = (values: unknown[], unknown: string[]): Resource => thing({ keyOps: values }, { unknown });
-    const onlyWrap: Condition = { count: { field: 'properties.keyOps[*]', where: { field: 'properties.keyOps[*]', notIn: ['wrapKey', 'unwrapKey'] } }, equals: 0 };
+    const onlyWrap: Condition = {
+      count: { field: 'properties.keyOps[*]', where: { field: 'properties.keyOps[*]', notIn: ['wrapKey', 'unwrapKey'] } },
+      equals: 0,
+    };
     expect(outcome(onlyWrap, ops(['wrapKey'], ['properties.keyOps[*]']))).toBe('unknown');
     expect(outcome(onlyWrap, ops(['sign'], ['properties.keyOps']))).toBe('unknown');
   });
@@ -195,11 +259,15 @@ describe('parameters and expressions', () => {
 
   test('an undeclared parameter or unknown function is a load error with a position', () => {
     expect(() => ruleWith({ field: 'properties.a', equals: "[parameters('nope')]" })).toThrow(/parameter 'nope' is not declared/);
-    expect(() => ruleWith({ value: "[utcNow()]", equals: 'x' })).toThrow(/unknown function 'utcNow'/);
+    expect(() => ruleWith({ value: '[utcNow()]', equals: 'x' })).toThrow(/unknown function 'utcNow'/);
     try {
       ruleWith({ field: 'properties.a', equals: "[parameters('nope')]" });
     } catch (error) {
-      expect((error as { position: unknown }).position).toEqual({ file: 'inline.yaml', line: expect.any(Number), column: expect.any(Number) });
+      expect((error as { position: unknown }).position).toEqual({
+        file: 'inline.yaml',
+        line: expect.any(Number),
+        column: expect.any(Number),
+      });
     }
   });
 

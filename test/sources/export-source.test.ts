@@ -17,7 +17,9 @@ describe('ExportSource', () => {
     const ids = (r: { resources: Resource[] }): string[] => r.resources.map((x) => x.id);
     expect(ids(wrapper)).toEqual(ids(array));
     expect(ids(ndjson)).toEqual(ids(array));
-    expect(ndjson.resources.map((r) => r.origin)).toEqual([1, 2, 3].map((line) => ({ kind: 'export', file: fixture('inventories', 'three-vaults.ndjson'), line })));
+    expect(ndjson.resources.map((r) => r.origin)).toEqual(
+      [1, 2, 3].map((line) => ({ kind: 'export', file: fixture('inventories', 'three-vaults.ndjson'), line })),
+    );
     expect([array.problems, wrapper.problems, ndjson.problems]).toEqual([[], [], []]);
   });
 
@@ -30,7 +32,16 @@ describe('ExportSource', () => {
     const file = fixture('inventories', 'malformed-line.ndjson');
     const { resources, problems } = await readAll(file);
     expect(resources.map((r) => r.name)).toEqual(['kv-ok-1', 'kv-ok-2']);
-    expect(problems).toEqual([{ code: 'input-invalid', message: expect.stringMatching(/^malformed JSON record/), target: file, line: 3, column: expect.any(Number), fatal: true }]);
+    expect(problems).toEqual([
+      {
+        code: 'input-invalid',
+        message: expect.stringMatching(/^malformed JSON record/),
+        target: file,
+        line: 3,
+        column: expect.any(Number),
+        fatal: true,
+      },
+    ]);
   });
 
   test('a record without id or type is reported and skipped; the rest is read', async () => {
@@ -45,6 +56,13 @@ describe('ExportSource', () => {
 
   test('a missing file is a fatal problem, not a crash', async () => {
     const { problems } = await readAll(fixture('inventories', 'does-not-exist.json'));
-    expect(problems).toEqual([{ code: 'input-unreadable', message: expect.stringMatching(/ENOENT/), target: fixture('inventories', 'does-not-exist.json'), fatal: true }]);
+    expect(problems).toEqual([
+      {
+        code: 'input-unreadable',
+        message: expect.stringMatching(/ENOENT/),
+        target: fixture('inventories', 'does-not-exist.json'),
+        fatal: true,
+      },
+    ]);
   });
 });

@@ -53,7 +53,14 @@ describe('RecordSplitter', () => {
   });
 
   test('counts lines inside pretty-printed records', () => {
-    const pretty = JSON.stringify([{ id: 'a', type: 't' }, { id: 'b', type: 't' }], null, 2);
+    const pretty = JSON.stringify(
+      [
+        { id: 'a', type: 't' },
+        { id: 'b', type: 't' },
+      ],
+      null,
+      2,
+    );
     expect(split(pretty, 3).map((r) => r.line)).toEqual([2, 6]);
   });
 

@@ -86,12 +86,7 @@ export class ExportSource implements InventorySource {
     return { resources };
   }
 
-  private problem(
-    code: string,
-    message: string,
-    at: { line: number; column: number } | undefined,
-    fatal = false,
-  ): ScanProblem {
+  private problem(code: string, message: string, at: { line: number; column: number } | undefined, fatal = false): ScanProblem {
     return { code, message, target: this.file, ...(at ?? {}), ...(fatal ? { fatal } : {}) };
   }
 }
