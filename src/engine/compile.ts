@@ -20,7 +20,7 @@ export interface Evidence {
   actual?: unknown;
   state: 'value' | 'missing' | 'unknown';
   /** Set when `actual` is the number of array members a `count` matched. */
-  count?: true;
+  count?: true | undefined;
 }
 
 /** What a condition reads while it runs over one resource. */
@@ -477,7 +477,9 @@ function ordered(a: unknown, e: unknown, holds: (difference: number) => boolean)
 
 function textOf(value: unknown): string {
   if (value === undefined || value === null) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${value}`;
+  return JSON.stringify(value);
 }
 
 const UNARY: Record<string, (value: unknown) => unknown> = {
@@ -501,7 +503,8 @@ function leaf(
   actualOf: (scope: Scope) => unknown,
   isCount = false,
 ): CompiledCondition {
-  const extra = isCount ? { count: true as const } : {};
+  // One object shape for all evidence (absent fields undefined, left out of JSON).
+  const count = isCount ? (true as const) : undefined;
   return {
     test,
     explain(scope, negated, out) {
@@ -515,13 +518,13 @@ function leaf(
           else effective = INVERSE[operator]!;
         }
         if (r === UNKNOWN) {
-          out.push({ path, operator: effective, expected, state: 'unknown', ...extra });
+          out.push({ path, operator: effective, expected, actual: undefined, state: 'unknown', count });
         } else {
           const actual = actualOf(scope);
           out.push(
             actual === undefined || actual === null || actual === UNKNOWN_VALUE
-              ? { path, operator: effective, expected, state: 'missing', ...extra }
-              : { path, operator: effective, expected, actual, state: 'value', ...extra },
+              ? { path, operator: effective, expected, actual: undefined, state: 'missing', count }
+              : { path, operator: effective, expected, actual, state: 'value', count },
           );
         }
       }

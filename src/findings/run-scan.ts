@@ -1,7 +1,8 @@
-import type { CompiledRule, Engine, Scope, Status } from '../engine/index.js';
+import type { Engine } from '../engine/index.js';
 import type { ScanProblem } from '../model/index.js';
 import type { InventorySource } from '../sources/index.js';
-import { makeFinding, type Finding } from './finding.js';
+import { evaluateBlock } from './evaluate-block.js';
+import type { Finding } from './finding.js';
 import { emptyCounts, emptySeverityCounts, type OutcomeCounts, type ScanResult, type SourceSummary } from './result.js';
 
 export interface ScanOptions {
@@ -11,58 +12,52 @@ export interface ScanOptions {
 }
 
 /**
- * Streams every source through the engine. Resources are evaluated as they
- * arrive and dropped; only findings and counts are kept.
+ * Streams every source through the engine. Records are parsed and evaluated
+ * a block at a time and dropped; only findings and counts are kept.
  */
 export async function runScan(engine: Engine, sources: readonly InventorySource[], options: ScanOptions): Promise<ScanResult> {
   const started = options.clock?.().toISOString() ?? null;
-  const counts: OutcomeCounts[] = engine.rules.map(() => emptyCounts());
+  const counts = new Int32Array(engine.rules.length * 4);
   const findings: Finding[] = [];
   const errors: ScanProblem[] = [];
   const summaries: SourceSummary[] = [];
-  let resources = 0;
-
-  const receive = (rule: CompiledRule, status: Status, scope: Scope): void => {
-    const tally = counts[rule.index]!;
-    switch (status) {
-      case 'pass':
-        tally.pass++;
-        return;
-      case 'not-applicable':
-        tally.notApplicable++;
-        return;
-      case 'fail':
-        tally.fail++;
-        break;
-      case 'unknown':
-        tally.unknown++;
-        break;
-    }
-    findings.push(makeFinding(rule, status, scope.resource, rule.explain(scope)));
+  const wanted = new Set(engine.resourceTypes);
+  const report = (problem: ScanProblem): void => {
+    errors.push(problem);
   };
-
+  let resources = 0;
   for (const source of sources) {
     let fromSource = 0;
     const problemsBefore = errors.length;
-    for await (const batch of source.batches((problem) => errors.push(problem))) {
-      for (const resource of batch) engine.evaluate(resource, receive);
-      fromSource += batch.length;
+    for await (const block of source.blocks({ report, wanted })) {
+      const result = evaluateBlock(engine, block);
+      fromSource += result.records;
+      for (let i = 0; i < counts.length; i++) counts[i]! += result.counts[i]!;
+      for (const finding of result.findings) findings.push(finding);
+      for (const problem of result.problems) errors.push(problem);
+      if (result.error) {
+        const { message, line, column } = result.error;
+        errors.push({ code: 'input-invalid', message, target: result.file, line, column, fatal: true });
+        break; // what follows a malformed record in its file is not read
+      }
     }
     resources += fromSource;
     const [kind, ...rest] = source.label.split(':');
-    summaries.push({ kind: kind ?? source.label, target: rest.join(':'), resources: fromSource });
+    const target = rest.join(':');
+    summaries.push({ kind: kind ?? source.label, target, resources: fromSource });
     if (fromSource === 0 && errors.length === problemsBefore) {
       // An empty inventory proves nothing: say so rather than report a clean scan.
-      errors.push({ code: 'input-empty', message: 'the source held no resources', target: rest.join(':') || source.label });
+      errors.push({ code: 'input-empty', message: 'the source held no resources', target: target || source.label });
     }
   }
 
-  findings.sort(compareFindings);
+  sortFindings(findings);
   const byStatus = emptyCounts();
   const bySeverity = emptySeverityCounts();
   const byRule: ScanResult['summary']['byRule'] = {};
   for (const rule of engine.rules) {
-    const tally = counts[rule.index]!;
+    const at = rule.index * 4;
+    const tally: OutcomeCounts = { pass: counts[at]!, fail: counts[at + 1]!, unknown: counts[at + 2]!, notApplicable: counts[at + 3]! };
     byStatus.pass += tally.pass;
     byStatus.fail += tally.fail;
     byStatus.unknown += tally.unknown;
@@ -87,6 +82,13 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Sorts in place by rule id, then resource id, computing each sort key once. */
+function sortFindings(findings: Finding[]): void {
+  const keyed = findings.map((finding) => ({ key: `${finding.ruleId}\u0000${finding.resource.id.toLowerCase()}`, finding }));
+  keyed.sort((a, b) => compareText(a.key, b.key) || compareFindings(a.finding, b.finding));
+  for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i]!.finding;
 }
 
 /** Rule id, then resource id (case-insensitive), then where it was found: a total, stable order. */

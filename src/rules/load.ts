@@ -3,6 +3,7 @@ import path from 'node:path';
 import { KeyscopeError, RuleLoadError } from '../errors/index.js';
 import { packageRoot } from '../package.js';
 import { parameterProblem } from './parameters.js';
+import { cachedRule } from './rule-cache.js';
 import { validateSource } from './schema-validation.js';
 import type { RuleDefinition } from './types.js';
 import { parseYamlSource } from './yaml-source.js';
@@ -21,7 +22,8 @@ export interface LoadedRules {
  * stable order. A bad file never stops the others from being read: all
  * problems are returned together so a user fixes them in one pass.
  */
-export function loadRules(locations: readonly string[]): LoadedRules {
+export function loadRules(locations: readonly string[], options: { useCache?: boolean } = {}): LoadedRules {
+  const useCache = options.useCache ?? true;
   const files = locations.flatMap((location) => listRuleFiles(location));
   const rules: RuleDefinition[] = [];
   const errors: KeyscopeError[] = [];
@@ -35,7 +37,7 @@ export function loadRules(locations: readonly string[]): LoadedRules {
       continue;
     }
     try {
-      const rule = parseRule(file, text);
+      const rule = (useCache ? cachedRule(file, text) : undefined) ?? parseRule(file, text);
       const earlier = seen.get(rule.id);
       if (earlier) {
         const at = rule.source.positionOf(['id']);

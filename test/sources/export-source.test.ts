@@ -1,11 +1,22 @@
 import type { Resource, ScanProblem } from '../../src/model/index.js';
-import { ExportSource } from '../../src/sources/index.js';
+import { ExportSource, parseBlock } from '../../src/sources/index.js';
 import { fixture } from '../helpers.js';
 
 async function readAll(file: string): Promise<{ resources: Resource[]; problems: ScanProblem[] }> {
   const resources: Resource[] = [];
   const problems: ScanProblem[] = [];
-  for await (const batch of new ExportSource(file).batches((p) => problems.push(p))) resources.push(...batch);
+  const report = (problem: ScanProblem): void => {
+    problems.push(problem);
+  };
+  for await (const block of new ExportSource(file).blocks({ report })) {
+    const parsed = parseBlock(block, (resource) => resources.push(resource));
+    problems.push(...parsed.problems);
+    if (parsed.error) {
+      const { message, line, column } = parsed.error;
+      problems.push({ code: 'input-invalid', message, target: file, line, column, fatal: true });
+      break;
+    }
+  }
   return { resources, problems };
 }
 

@@ -1,12 +1,26 @@
-import { RecordSplitter, SplitError, type RecordText } from '../../src/sources/index.js';
+import { RecordSplitter, SplitError, type SplitRecords } from '../../src/sources/index.js';
+
+interface RecordText {
+  text: string;
+  line: number;
+  column: number;
+}
+
+function texts({ bytes, spans }: SplitRecords): RecordText[] {
+  const out: RecordText[] = [];
+  for (let i = 0; i < spans.length; i += 4) {
+    out.push({ text: bytes.toString('utf8', spans[i], spans[i + 1]), line: spans[i + 2]!, column: spans[i + 3]! });
+  }
+  return out;
+}
 
 /** Splits `text` fed in chunks of `size` bytes (1 = every boundary a chunk boundary). */
-function split(text: string, size = 1 << 20): RecordText[] {
-  const splitter = new RecordSplitter();
+function split(text: string, size = 1 << 20, skip?: (type: string) => boolean): RecordText[] {
+  const splitter = new RecordSplitter(skip);
   const out: RecordText[] = [];
   const bytes = Buffer.from(text, 'utf8');
-  for (let i = 0; i < bytes.length; i += size) splitter.push(bytes.subarray(i, i + size), out);
-  splitter.end(out);
+  for (let i = 0; i < bytes.length; i += size) out.push(...texts(splitter.push(bytes.subarray(i, i + size))));
+  out.push(...texts(splitter.end()));
   return out;
 }
 
@@ -67,6 +81,22 @@ describe('RecordSplitter', () => {
   test('skips a UTF-8 byte order mark and keeps multi-byte text intact', () => {
     const text = `\ufeff[{"id":"é/ü","type":"t","name":"日本"}]`;
     expect(split(text, 1).map((r) => JSON.parse(r.text) as unknown)).toEqual([{ id: 'é/ü', type: 't', name: '日本' }]);
+  });
+
+  test('records of skipped types are counted, not handed out; a type it cannot see is never skipped', () => {
+    const text = `[{"id":"a","type":"x/skip"},{"type" : "x/keep","id":"b"},{"id":"c","properties":{"type":"x/skip"}},{"id":"d","type":"x\\/skip"}]`;
+    for (const size of [1, 5, 1 << 20]) {
+      const splitter = new RecordSplitter((type) => type === 'x/skip');
+      let skipped = 0;
+      const kept: string[] = [];
+      const bytes = Buffer.from(text);
+      for (let i = 0; i <= bytes.length; i += size) {
+        const part = i < bytes.length ? splitter.push(bytes.subarray(i, i + size)) : splitter.end();
+        skipped += part.skipped;
+        kept.push(...texts(part).map((r) => (JSON.parse(r.text) as { id: string }).id));
+      }
+      expect([size, skipped, kept]).toEqual([size, 1, ['b', 'c', 'd']]);
+    }
   });
 
   test('an empty array yields no records and no error', () => {

@@ -9,11 +9,30 @@
  * decoded and parsed by the caller once it is complete.
  */
 
-/** One record's JSON text and where it starts (1-based). */
-export interface RecordText {
-  text: string;
-  line: number;
-  column: number;
+/**
+ * The records found in one pushed chunk: their byte spans in `bytes`, and
+ * where each starts in the file (1-based line and column). Records whose
+ * type was skipped are only counted.
+ */
+export interface SplitRecords {
+  bytes: Buffer;
+  /** start, end, line, column for each record, flat. */
+  spans: number[];
+  skipped: number;
+}
+
+/** Whether a record of this type can be left unparsed (no rule reads it). */
+export type SkipType = (type: string) => boolean;
+
+function hasEscape(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === BACKSLASH) return true;
+  return false;
+}
+
+function precededByColon(buf: Buffer, quote: number): boolean {
+  let j = quote - 1;
+  while (j >= 0 && isSpace(buf[j]!)) j--;
+  return buf[j] === COLON;
 }
 
 /** A structural error in the stream, with its position. */
@@ -50,6 +69,9 @@ function isSpace(c: number): boolean {
 }
 
 export class RecordSplitter {
+  /** `skip` names types whose records are handed out without their text (they are counted, not parsed). */
+  constructor(private readonly skip?: SkipType) {}
+
   private carry: Buffer | undefined;
   private mode: Mode = 'start';
   /** Line number of the first byte of `carry` (or of the next chunk). */
@@ -61,33 +83,62 @@ export class RecordSplitter {
   private wrapped = false;
   private sawValue = false;
 
-  // Set by valueEnd: newlines inside the value just measured.
+  // Set by valueEnd: newlines inside the value just measured, and where its top-level "type" string is.
   private newlines = 0;
   private lastNewline = -1;
+  private typeStart = -1;
+  private typeEnd = -1;
 
-  /** Feeds a chunk; complete records are appended to `out`. */
-  push(chunk: Buffer, out: RecordText[]): void {
-    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+  private spans: number[] = [];
+  private skipped = 0;
+
+  /**
+   * Hands over the unfinished tail kept from the last chunk, so a reader can
+   * put it in front of its next read instead of the splitter concatenating.
+   */
+  takeCarry(): Buffer | undefined {
+    const carry = this.carry;
     this.carry = undefined;
-    const consumed = this.scan(buf, out, false);
-    if (consumed < buf.length) this.carry = buf.subarray(consumed);
-    this.lineStart -= consumed;
+    return carry;
   }
 
-  /** Signals the end of input; throws a SplitError if the document is incomplete. */
-  end(out: RecordText[]): void {
-    const buf = this.carry ?? Buffer.alloc(0);
+  /** Feeds a chunk; returns the records it completed (spans into the returned bytes). */
+  push(chunk: Buffer): SplitRecords {
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
-    const consumed = this.scan(buf, out, true);
+    const consumed = this.scan(buf, false);
+    // Copy the unfinished tail: the caller may reuse its chunk buffer for the next read.
+    if (consumed < buf.length) this.carry = Buffer.from(buf.subarray(consumed));
+    this.lineStart -= consumed;
+    return this.take(buf);
+  }
+
+  /**
+   * Signals the end of input (with the tail taken by `takeCarry`, if it was
+   * taken); returns the last records, or throws a SplitError if the document
+   * is incomplete.
+   */
+  end(tail?: Buffer): SplitRecords {
+    const buf = tail ?? this.carry ?? Buffer.alloc(0);
+    this.carry = undefined;
+    const consumed = this.scan(buf, true);
     if (consumed < buf.length) throw this.error(consumed, 'unexpected end of input: the record is not complete');
     if (this.mode === 'items' || this.mode === 'wrapper-rest' || this.mode === 'top-object') {
       throw this.error(buf.length, 'unexpected end of input: the JSON document is not closed');
     }
     if (!this.sawValue) throw new SplitError('the input is empty: expected a JSON array, an az graph query result or NDJSON', 1, 1);
+    return this.take(buf);
+  }
+
+  private take(bytes: Buffer): SplitRecords {
+    const taken = { bytes, spans: this.spans, skipped: this.skipped };
+    this.spans = [];
+    this.skipped = 0;
+    return taken;
   }
 
   /** Scans `buf`, returning how many bytes were fully consumed. */
-  private scan(buf: Buffer, out: RecordText[], final: boolean): number {
+  private scan(buf: Buffer, final: boolean): number {
     const n = buf.length;
     let pos = 0;
     let anchor = 0; // where to resume if the buffer ends mid-token
@@ -130,7 +181,7 @@ export class RecordSplitter {
             // No `data` array: the object was a record, and the input is NDJSON.
             const recordEnd = this.valueEnd(buf, pos, final);
             if (recordEnd < 0) return anchor;
-            this.emit(buf, pos, recordEnd, out);
+            this.emit(buf, pos, recordEnd);
             pos = recordEnd;
             anchor = pos;
             this.mode = 'ndjson';
@@ -161,7 +212,7 @@ export class RecordSplitter {
           {
             const end = this.valueEnd(buf, pos, final);
             if (end < 0) return anchor;
-            this.emit(buf, pos, end, out);
+            this.emit(buf, pos, end);
             pos = end;
             anchor = pos;
             this.expectSeparator = true;
@@ -189,7 +240,7 @@ export class RecordSplitter {
           if (c !== OPEN_BRACE) throw this.error(pos, 'expected a JSON object (one record a line)');
           const end = this.valueEnd(buf, pos, final);
           if (end < 0) return anchor;
-          this.emit(buf, pos, end, out);
+          this.emit(buf, pos, end);
           pos = end;
           anchor = pos;
           continue;
@@ -308,20 +359,47 @@ export class RecordSplitter {
     const first = buf[i]!;
     if (first === OPEN_BRACE || first === OPEN_BRACKET) {
       let depth = 0;
+      let typeStart = -1;
+      let typeEnd = -1;
+      let afterTypeKey = false;
       for (; i < n; i++) {
         const c = buf[i]!;
         if (c === QUOTE) {
+          const open = i;
           for (i++; i < n; i++) {
             const s = buf[i]!;
             if (s === BACKSLASH) i++;
             else if (s === QUOTE) break;
           }
+          if (depth === 1) {
+            // Note the record's top-level "type" value on the way: it lets
+            // the caller skip parsing records no rule reads.
+            if (afterTypeKey) {
+              afterTypeKey = false;
+              if (precededByColon(buf, open)) {
+                typeStart = open + 1;
+                typeEnd = i;
+              }
+            } else if (
+              i - open === 5 &&
+              typeStart < 0 &&
+              buf[open + 1] === 0x74 &&
+              buf[open + 2] === 0x79 &&
+              buf[open + 3] === 0x70 &&
+              buf[open + 4] === 0x65
+            ) {
+              afterTypeKey = true;
+            }
+          }
         } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
           depth++;
+          afterTypeKey = false;
         } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
           if (--depth === 0) {
             this.newlines = newlines;
             this.lastNewline = lastNewline;
+            this.typeStart = typeStart;
+            this.typeEnd = typeEnd;
             return i + 1;
           }
         } else if (c === NEWLINE) {
@@ -367,8 +445,15 @@ export class RecordSplitter {
     this.lineStart = pos + 1;
   }
 
-  private emit(buf: Buffer, start: number, end: number, out: RecordText[]): void {
-    out.push({ text: buf.toString('utf8', start, end), line: this.line, column: start - this.lineStart + 1 });
+  private emit(buf: Buffer, start: number, end: number): void {
+    if (this.skip && this.typeStart >= start && this.typeEnd <= end && !hasEscape(buf, this.typeStart, this.typeEnd)) {
+      if (this.skip(buf.toString('utf8', this.typeStart, this.typeEnd))) {
+        this.skipped++;
+        this.countNewlines();
+        return;
+      }
+    }
+    this.spans.push(start, end, this.line, start - this.lineStart + 1);
     this.countNewlines();
   }
 

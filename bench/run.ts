@@ -1,0 +1,90 @@
+/**
+ * `npm run bench`: scans synthetic Resource Graph exports of 10k, 100k and
+ * 1M resources (from ../shared/bench/gen-inventory.mjs) with the full rule
+ * pack, and prints for each the scan's wall time, its peak RSS and the ratio
+ * to the time JSON.parse takes on the same file, measured in the same run.
+ * Ratios, not absolute times, are what to compare between machines.
+ *
+ * Usage: node dist/bench/run.js [SIZE...]   (default: 10000 100000 1000000)
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const generator = path.resolve(root, '..', 'shared', 'bench', 'gen-inventory.mjs');
+const outDir = path.join(root, 'bench', 'out');
+const cli = path.join(root, 'dist', 'src', 'bin', 'keyscope.js');
+// Reports the child's peak resident set size on exit, whatever it runs.
+const peakRss = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss='+process.resourceUsage().maxRSS+'\\n'))`;
+
+/** V8 cannot hold a string longer than this, so JSON.parse cannot take a larger file whole. */
+const MAX_STRING = 0x1fffffe8;
+
+async function generate(count: number): Promise<string> {
+  const file = path.join(outDir, `inventory-${count}.json`);
+  if (existsSync(file)) return file;
+  const child = spawnSync(process.execPath, [generator, String(count)], { maxBuffer: 4 << 30 });
+  if (child.status !== 0) throw new Error(`gen-inventory failed: ${child.stderr.toString()}`);
+  const stream = createWriteStream(file);
+  stream.end(child.stdout);
+  await once(stream, 'finish');
+  return file;
+}
+
+interface Measure {
+  ms: number;
+  rssMiB: number;
+}
+
+function measure(args: string[]): Measure & { stderr: string; status: number | null } {
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ['--import', peakRss, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const rss = /maxrss=(\d+)/.exec(child.stderr);
+  return { ms, rssMiB: rss ? Number(rss[1]) / 1024 : NaN, stderr: child.stderr, status: child.status };
+}
+
+/** JSON.parse alone on the file's text (read first, not timed), in a fresh process. */
+function jsonParseMs(file: string): number | undefined {
+  if (statSync(file).size >= MAX_STRING) return undefined;
+  const script = `const t=require('fs').readFileSync(${JSON.stringify(file)},'utf8');const s=process.hrtime.bigint();JSON.parse(t);console.log(Number(process.hrtime.bigint()-s)/1e6)`;
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  return child.status === 0 ? Number(child.stdout.trim()) : undefined;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(generator)) {
+    console.log(`bench: ${generator} not found; the benchmark needs ../shared beside the project.`);
+    return;
+  }
+  if (!existsSync(cli)) throw new Error('build first: npm run build');
+  mkdirSync(outDir, { recursive: true });
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  const rows: string[] = [];
+  for (const count of sizes.length ? sizes : [10_000, 100_000, 1_000_000]) {
+    const file = await generate(count);
+    const mb = statSync(file).size / 1e6;
+    const parse = jsonParseMs(file);
+    const scan = measure([cli, 'scan', '--input', file, '--format', 'json', '--output', '/dev/null', '--fail-on', 'none']);
+    if (scan.status !== 0) throw new Error(`scan of ${file} exited ${scan.status}: ${scan.stderr}`);
+    const ratio = parse === undefined ? 'n/a (file larger than a V8 string)' : `${(scan.ms / parse).toFixed(2)}x`;
+    rows.push(
+      [
+        `${count.toLocaleString('en-US')} resources (${mb.toFixed(0)} MB)`,
+        `scan ${(scan.ms / 1000).toFixed(2)} s`,
+        `peak RSS ${scan.rssMiB.toFixed(0)} MiB`,
+        `JSON.parse ${parse === undefined ? 'n/a' : `${(parse / 1000).toFixed(2)} s`}`,
+        `scan/JSON.parse ${ratio}`,
+      ].join('  |  '),
+    );
+    console.log(rows[rows.length - 1]);
+  }
+}
+
+await main();
