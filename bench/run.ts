@@ -8,8 +8,7 @@
  * Usage: node dist/bench/run.js [SIZE...]   (default: 10000 100000 1000000)
  */
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
-import { once } from 'node:events';
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,14 +22,16 @@ const peakRss = `data:text/javascript,process.on('exit',()=>process.stderr.write
 /** V8 cannot hold a string longer than this, so JSON.parse cannot take a larger file whole. */
 const MAX_STRING = 0x1fffffe8;
 
-async function generate(count: number): Promise<string> {
+function generate(count: number): string {
   const file = path.join(outDir, `inventory-${count}.json`);
   if (existsSync(file)) return file;
-  const child = spawnSync(process.execPath, [generator, String(count)], { maxBuffer: 4 << 30 });
-  if (child.status !== 0) throw new Error(`gen-inventory failed: ${child.stderr.toString()}`);
-  const stream = createWriteStream(file);
-  stream.end(child.stdout);
-  await once(stream, 'finish');
+  // Straight into the file: a million resources is more than a pipe buffer will hold.
+  const partial = `${file}.partial`;
+  const fd = openSync(partial, 'w');
+  const child = spawnSync(process.execPath, [generator, String(count)], { stdio: ['ignore', fd, 'inherit'] });
+  closeSync(fd);
+  if (child.status !== 0) throw new Error(`gen-inventory ${count} exited ${child.status}`);
+  renameSync(partial, file);
   return file;
 }
 
@@ -68,7 +69,7 @@ async function main(): Promise<void> {
     .filter((n) => n > 0);
   const rows: string[] = [];
   for (const count of sizes.length ? sizes : [10_000, 100_000, 1_000_000]) {
-    const file = await generate(count);
+    const file = generate(count);
     const mb = statSync(file).size / 1e6;
     const parse = jsonParseMs(file);
     const scan = measure([cli, 'scan', '--input', file, '--format', 'json', '--output', '/dev/null', '--fail-on', 'none']);

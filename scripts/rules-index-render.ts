@@ -11,7 +11,7 @@ export function renderRulesIndex(): string {
     cmk: 'Customer-managed keys on data services',
   };
   let text = '# Built-in rules\n\n';
-  text += 'Rule ids are part of keyscope\'s public contract: they never change meaning and are never reused.\n';
+  text += "Rule ids are part of keyscope's public contract: they never change meaning and are never reused.\n";
   text += 'Each page says what the rule checks, why, how to fix it (Azure CLI, Bicep, ARM, Terraform), examples and references.\n';
   for (const [area, title] of Object.entries(areas)) {
     const inArea = rules.filter((rule) => rule.id.startsWith(`${area}.`));

@@ -1,6 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import type { CompiledRule, Evidence } from '../engine/index.js';
-import { nameOf, resourceGroupOf, subscriptionOf, type Origin, type Resource } from '../model/index.js';
+import { canonicalizePathText, nameOf, resourceGroupOf, subscriptionOf, type Origin, type Resource } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
 
 /** The resource a finding is about, as reports name it. */
@@ -20,10 +20,36 @@ export interface Finding {
   resource: FindingResource;
   message: string;
   evidence: Evidence[];
-  /** Where the resource came from (file and line, query scope...). */
-  location: Origin | { kind: 'unknown' };
+  /** Where to look: the file and line of the property (or the resource), the query scope... */
+  location: FindingLocation;
   /** Stable across runs: the rule id and the resource id, lower-cased. */
   fingerprint: string;
+}
+
+/** An origin narrowed to the finding: a template's or plan's property line when the property is written. */
+export type FindingLocation =
+  (Origin extends infer O ? (O extends Origin ? Omit<O, 'properties'> & { property?: string } : never) : never) | { kind: 'unknown' };
+
+/**
+ * Where a finding points. For templates and plans: the line of the first
+ * property the evidence names (or its nearest written ancestor), else the
+ * resource's own line.
+ */
+export function locate(origin: Origin | undefined, evidence: readonly Evidence[]): FindingLocation {
+  if (!origin) return { kind: 'unknown' };
+  if (!('properties' in origin) || !origin.properties) return origin;
+  const { properties, ...located } = origin;
+  for (const item of evidence) {
+    let path = canonicalizePathText(item.path);
+    for (;;) {
+      const point = properties[path];
+      if (point) return { ...located, ...point, property: item.path };
+      const cut = Math.max(path.lastIndexOf('.'), path.lastIndexOf('['));
+      if (cut <= 0) break;
+      path = path.slice(0, cut);
+    }
+  }
+  return located;
 }
 
 /** Builds the finding for a rule's fail or unknown outcome on a resource. */
@@ -46,7 +72,7 @@ export function makeFinding(rule: CompiledRule, status: 'fail' | 'unknown', reso
     resource: named,
     message: describeFinding(rule, status, named, evidence),
     evidence,
-    location: resource.origin ?? { kind: 'unknown' },
+    location: locate(resource.origin, evidence),
     fingerprint: fingerprintOf(rule.id, resource.id),
   };
 }

@@ -1,7 +1,7 @@
 import type { Engine } from '../engine/index.js';
 import type { ScanProblem } from '../model/index.js';
 import type { InventorySource } from '../sources/index.js';
-import { evaluateBlock } from './evaluate-block.js';
+import { evaluateBatch } from './evaluate-batch.js';
 import type { Finding } from './finding.js';
 import { emptyCounts, emptySeverityCounts, type OutcomeCounts, type ScanResult, type SourceSummary } from './result.js';
 
@@ -29,15 +29,22 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
   for (const source of sources) {
     let fromSource = 0;
     const problemsBefore = errors.length;
-    for await (const block of source.blocks({ report, wanted })) {
-      const result = evaluateBlock(engine, block);
+    for await (const batch of source.batches({ report, wanted })) {
+      const result = evaluateBatch(engine, batch);
       fromSource += result.records;
       for (let i = 0; i < counts.length; i++) counts[i]! += result.counts[i]!;
       for (const finding of result.findings) findings.push(finding);
       for (const problem of result.problems) errors.push(problem);
       if (result.error) {
         const { message, line, column } = result.error;
-        errors.push({ code: 'input-invalid', message, target: result.file, line, column, fatal: true });
+        errors.push({
+          code: 'input-invalid',
+          message,
+          target: batch.kind === 'records' ? batch.file : source.label,
+          line,
+          column,
+          fatal: true,
+        });
         break; // what follows a malformed record in its file is not read
       }
     }

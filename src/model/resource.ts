@@ -40,6 +40,43 @@ export interface GraphOrigin {
   subscriptionId?: string;
 }
 
+/** A position in a source file: where a resource or one of its properties is written. */
+export interface SourcePoint {
+  line: number;
+  column: number;
+  /** JSON pointer into the file. */
+  pointer?: string;
+}
+
+/**
+ * An ARM template (or compiled Bicep). `line`/`column`/`pointer` locate the
+ * resource; `properties` locates the properties it sets, by canonical path
+ * (`properties.enablepurgeprotection`), so a finding can point at the line to change.
+ */
+export interface TemplateOrigin {
+  kind: 'arm';
+  file: string;
+  line: number;
+  column: number;
+  pointer: string;
+  /** The copy loops and nested deployments the resource came through, outermost first. */
+  via?: string[];
+  properties?: Record<string, SourcePoint>;
+}
+
+/** A Terraform plan (`terraform show -json`). */
+export interface PlanOrigin {
+  kind: 'terraform';
+  file: string;
+  /** The resource address, e.g. `azurerm_key_vault.main`. */
+  address: string;
+  line?: number;
+  column?: number;
+  /** The configuration file that declares the resource, when the plan carries it. */
+  configFile?: string;
+  properties?: Record<string, SourcePoint>;
+}
+
 /** A rule's inline example (`keyscope rules test`). */
 export interface ExampleOrigin {
   kind: 'example';
@@ -47,7 +84,7 @@ export interface ExampleOrigin {
   example: string;
 }
 
-export type Origin = ExportOrigin | GraphOrigin | ExampleOrigin;
+export type Origin = ExportOrigin | GraphOrigin | TemplateOrigin | PlanOrigin | ExampleOrigin;
 
 /** The lower-cased type used for matching rules to resources. */
 export function typeKey(resource: Pick<Resource, 'type'>): string {

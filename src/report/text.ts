@@ -19,6 +19,12 @@ export function locationText(finding: Finding): string {
   switch (location.kind) {
     case 'export':
       return `${location.file}:${location.line}`;
+    case 'arm':
+      return `${location.file}:${location.line}:${location.column}`;
+    case 'terraform':
+      return location.line === undefined
+        ? `${location.file} (${location.address})`
+        : `${location.file}:${location.line}:${location.column ?? 1} (${location.address})`;
     case 'example':
       return `${location.file} (example '${location.example}')`;
     case 'graph':

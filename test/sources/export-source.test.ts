@@ -8,7 +8,7 @@ async function readAll(file: string): Promise<{ resources: Resource[]; problems:
   const report = (problem: ScanProblem): void => {
     problems.push(problem);
   };
-  for await (const block of new ExportSource(file).blocks({ report })) {
+  for await (const block of new ExportSource(file).batches({ report })) {
     const parsed = parseBlock(block, (resource) => resources.push(resource));
     problems.push(...parsed.problems);
     if (parsed.error) {

@@ -5,22 +5,7 @@ import type { ScanProblem } from '../../model/index.js';
 import { CHUNK, frameFile, splitterFor, toBlock } from './framing.js';
 import type { RecordBlock } from './record-block.js';
 import { SplitError } from './record-splitter.js';
-
-/** What the scan asks of a source. */
-export interface ReadOptions {
-  /** Meets every problem as it is found. */
-  report: (problem: ScanProblem) => void;
-  /** Types (lower-case) some rule reads; records of other types may be counted without being parsed. */
-  wanted?: ReadonlySet<string>;
-}
-
-/** What a source hands the scan: blocks of records, and problems as they are met. */
-export interface InventorySource {
-  /** Describes the source for the report (`export:inventory.json`). */
-  readonly label: string;
-  /** Blocks of records in file order; a consumer that stops iterating closes the source. */
-  blocks(options: ReadOptions): AsyncIterable<RecordBlock>;
-}
+import type { InventorySource, ReadOptions } from '../source.js';
 
 /**
  * An exported inventory file: a JSON array of resources, the output of
@@ -35,7 +20,7 @@ export class ExportSource implements InventorySource {
     this.label = `export:${file}`;
   }
 
-  async *blocks({ report, wanted }: ReadOptions): AsyncIterable<RecordBlock> {
+  async *batches({ report, wanted }: ReadOptions): AsyncIterable<RecordBlock> {
     try {
       if (this.file === '-' || this.file.endsWith('.gz')) {
         yield* this.streamBlocks(wanted);

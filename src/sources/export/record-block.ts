@@ -6,6 +6,7 @@ import type { Resource, ScanProblem } from '../../model/index.js';
  * block can be parsed where it is evaluated, on another thread if need be.
  */
 export interface RecordBlock {
+  kind: 'records';
   file: string;
   /** Order of the block within its file, from 0. */
   sequence: number;

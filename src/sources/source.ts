@@ -1,0 +1,31 @@
+import type { Resource, ScanProblem } from '../model/index.js';
+import type { RecordBlock } from './export/record-block.js';
+
+/** Resources a source built itself (a live query, a template, a plan), ready to evaluate. */
+export interface ResourceBatch {
+  kind: 'resources';
+  resources: Resource[];
+}
+
+/** What a source hands the scan: raw records to parse, or resources. */
+export type SourceBatch = RecordBlock | ResourceBatch;
+
+/** What the scan asks of a source. */
+export interface ReadOptions {
+  /**
+   * Meets every problem as it is found: a file or subscription that could
+   * not be read, a record that cannot be evaluated. A problem makes the scan
+   * incomplete; a `fatal` one makes it exit 2.
+   */
+  report: (problem: ScanProblem) => void;
+  /** Types (lower-case) some rule reads; a source may leave out resources of other types. */
+  wanted?: ReadonlySet<string>;
+}
+
+/** A place resources come from. Sources do I/O; they know nothing of rules, the engine or findings. */
+export interface InventorySource {
+  /** `kind:target`, e.g. `export:inventory.json`; the report lists it with the number of resources read. */
+  readonly label: string;
+  /** Batches in a stable order; a consumer that stops iterating closes the source. */
+  batches(options: ReadOptions): AsyncIterable<SourceBatch>;
+}
