@@ -56,7 +56,7 @@ function jsonParseMs(file: string): number | undefined {
   return child.status === 0 ? Number(child.stdout.trim()) : undefined;
 }
 
-async function main(): Promise<void> {
+function main(): void {
   if (!existsSync(generator)) {
     console.log(`bench: ${generator} not found; the benchmark needs ../shared beside the project.`);
     return;
@@ -88,4 +88,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+main();
