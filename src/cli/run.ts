@@ -9,8 +9,7 @@ import { renderErrors } from './render-error.js';
 import { RuleSetErrors } from './rule-set.js';
 import { rulesListCommand, rulesShowCommand, rulesTestCommand, type RulesFlags } from './rules-command.js';
 import { scanCommand, type ScanFlags } from './scan-command.js';
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+import { collect, sourceKinds } from './source-options/index.js';
 
 /**
  * The whole command line: parses `argv` (without node and the script),
@@ -27,15 +26,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showSuggestionAfterError(true);
 
-  program
-    .command('scan')
-    .description('Evaluate the rule pack against resources and report findings.')
-    .option(
-      '-i, --input <file>',
-      'an exported inventory: JSON array, az graph query output, or NDJSON (.gz ok, - for stdin); repeatable',
-      collect,
-      [],
-    )
+  const scan = program.command('scan').description('Evaluate the rule pack against resources and report findings.');
+  for (const kind of sourceKinds) kind.addOptions(scan);
+  scan
     .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(FORMATS))
     .option('-o, --output <[format=]file>', 'write the report to a file; FORMAT=FILE writes that format; repeatable', collect, [])
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the gate (exit 1)').choices([...SEVERITIES, 'none']))
@@ -44,6 +37,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     .option('-c, --config <file>', 'configuration file (default: ./keyscope.yaml when present)')
     .option('-p, --param <rule.name=value>', 'set a rule parameter; repeatable', collect, [])
     .option('--timestamps', 'record the scan start and end times (makes the report differ run to run)')
+    .option('-q, --quiet', 'no progress on stderr')
     .addHelpText(
       'after',
       `
@@ -57,7 +51,7 @@ Exit codes: 0 no finding at or above --fail-on (default high), 1 findings at or 
             2 usage or configuration error (bad flag, bad rule, unreadable input), 3 scan incomplete.`,
     )
     .action(async (flags: ScanFlags) => {
-      exitCode = await scanCommand(flags, io);
+      exitCode = await scanCommand({ ...flags, verbose: Boolean(program.opts()['verbose']) }, io);
     });
 
   const rules = program.command('rules').description('List, show and test rules.');

@@ -4,15 +4,16 @@ import { runScan, type ScanResult } from '../findings/index.js';
 import { packageVersion } from '../package.js';
 import { reporters } from '../report/index.js';
 import { loadConfig, SEVERITIES, severityRank, type Severity } from '../rules/index.js';
-import { ExportSource, type InventorySource } from '../sources/index.js';
+import type { InventorySource } from '../sources/index.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { resolveOutputs } from './outputs.js';
 import { buildEngine, loadDefinitions, parseParamFlag, selectDefinitions } from './rule-set.js';
+import { sourceKinds } from './source-options/index.js';
 
-/** The options `keyscope scan` takes (as commander parses them). */
+/** The options `keyscope scan` takes (as commander parses them); each source kind adds its own. */
 export interface ScanFlags {
-  input: string[];
+  [flag: string]: unknown;
   format?: string;
   output: string[];
   failOn?: string;
@@ -25,9 +26,6 @@ export interface ScanFlags {
 
 /** Runs a scan end to end and returns its exit code. */
 export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
-  if (flags.input.length === 0) {
-    throw new UsageError('nothing to scan: give --input FILE', 'example: keyscope scan --input inventory.json');
-  }
   const config = loadConfig(flags.config, io.cwd);
   if (flags.builtinRules === false) config.builtinRules = false;
   const failOn = parseFailOn(flags.failOn ?? config.failOn ?? 'high');
@@ -36,7 +34,15 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
   const overrides = [...config.parameters, ...flags.param.map((flag) => parseParamFlag(flag, definitions))];
   const engine = buildEngine(definitions, overrides);
 
-  const sources: InventorySource[] = flags.input.map((file) => new ExportSource(file === '-' ? file : displayFile(file, io.cwd)));
+  const context = { io, engine, verbose: Boolean(flags.verbose), quiet: Boolean(flags.quiet) };
+  const sources: InventorySource[] = [];
+  for (const kind of sourceKinds) sources.push(...(await kind.createSources(flags, context)));
+  if (sources.length === 0) {
+    throw new UsageError(
+      `nothing to scan: give ${sourceKinds.map((kind) => kind.usage).join(', or ')}`,
+      'example: keyscope scan --input inventory.json',
+    );
+  }
   const result = await runScan(engine, sources, {
     version: packageVersion(),
     ...(flags.timestamps ? { clock: () => new Date() } : {}),
@@ -49,11 +55,6 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
     else await io.writeFile(path.resolve(io.cwd, output.file), pieces);
   }
   return exitCodeFor(result, failOn);
-}
-
-function displayFile(file: string, cwd: string): string {
-  const relative = path.relative(cwd, path.resolve(cwd, file));
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }
 
 function parseFailOn(text: string): Severity | 'none' {

@@ -45,6 +45,8 @@ export interface CompileContext {
   parameterSpecs: Readonly<Record<string, ParameterSpec>>;
   /** Throws the load error for a node of the rule file. */
   fail(path: DocumentPath, message: string): never;
+  /** Receives the canonical path of every field the condition reads (sources use it to fetch only those). */
+  reads?: Set<string>;
 }
 
 const UNKNOWN_VALUE = Symbol('unknown');
@@ -313,6 +315,7 @@ class Compiler {
     const segments = parsePath(text);
     if (!segments) return this.context.fail(at, `'${text}' is not a field path`);
     const { depth, rest, canonical } = this.resolve(segments, frames);
+    this.context.reads?.add(canonical);
     const root = depth < 0 ? (scope: Scope): unknown => scope.resource : (scope: Scope): unknown => scope.members[depth];
     const multi = rest.some((segment) => segment.kind === 'each');
     if (!multi) {

@@ -28,6 +28,13 @@ export class Engine {
     return [...this.byType.keys()].sort();
   }
 
+  /** Every field path the rules for a type read, canonical and sorted (what a live query must fetch). */
+  readsFor(type: string): string[] {
+    const paths = new Set<string>();
+    for (const rule of this.rulesFor(type)) for (const path of rule.reads) paths.add(path);
+    return [...paths].sort();
+  }
+
   /** The rules that apply to a resource type, in rule order. */
   rulesFor(type: string): readonly CompiledRule[] {
     return this.byType.get(this.typeKey(type)) ?? [];

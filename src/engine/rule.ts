@@ -11,6 +11,8 @@ export class CompiledRule {
   readonly severity: Severity;
   /** Lower-cased resource types the rule applies to. */
   readonly types: readonly string[];
+  /** Canonical paths of every field the rule reads (`properties.encryption.keysource`). */
+  readonly reads: readonly string[];
   private readonly where: CompiledCondition | undefined;
   private readonly assertion: CompiledCondition;
 
@@ -23,7 +25,9 @@ export class CompiledRule {
     this.id = definition.id;
     this.severity = definition.severity;
     this.types = definition.resource;
+    const reads = new Set<string>();
     const context = {
+      reads,
       parameters,
       parameterSpecs: definition.parameters ?? {},
       fail(at: readonly (string | number)[], message: string): never {
@@ -33,6 +37,7 @@ export class CompiledRule {
     };
     this.where = definition.where ? compileCondition(definition.where, ['where'], context) : undefined;
     this.assertion = compileCondition(definition.assert, ['assert'], context);
+    this.reads = [...reads].sort();
   }
 
   /** The outcome, computed without building evidence (the hot path). */
