@@ -32,6 +32,17 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     .addOption(new Option('-f, --format <format>', 'output format (default: text on a terminal, json otherwise)').choices(FORMATS))
     .option('-o, --output <[format=]file>', 'write the report to a file; FORMAT=FILE writes that format; repeatable', collect, [])
     .addOption(new Option('--fail-on <severity>', 'lowest severity that fails the gate (exit 1)').choices([...SEVERITIES, 'none']))
+    .option('--fail-on-new', 'gate only on findings that are new against --baseline')
+    .option('--baseline <file>', "a previous scan's JSON or SARIF report: marks findings new, unchanged, updated or absent")
+    .option('--exemptions <file>', 'accepted exceptions (YAML): suppressed findings are kept and shown, never gate')
+    .option('--as-of <date>', 'the day exemptions are judged on, YYYY-MM-DD (default: today, UTC)')
+    .addOption(
+      new Option(
+        '--sarif-profile <profile>',
+        'full (every finding, suppressions, baseline) or github (what code scanning ingests)',
+      ).choices(['full', 'github']),
+    )
+    .option('--sarif-max-runs <n>', 'GitHub profile: runs per SARIF file, 1 to 20 (default 5); more runs go to name.N.sarif files')
     .option('-r, --rules <dir>', 'also load the rules in this folder; repeatable', collect, [])
     .option('--no-builtin-rules', 'do not load the built-in rule pack')
     .option('-c, --config <file>', 'configuration file (default: ./keyscope.yaml when present)')
@@ -46,6 +57,8 @@ Examples:
   az graph query -q "resources" --first 1000 -o json > inv.json && keyscope scan -i inv.json --format text
   keyscope scan -i inv.ndjson --fail-on critical --param key.rsa-minimum-size.minimumBits=3072
   keyscope scan -i inv.json --output json=findings.json --output text=report.txt
+  keyscope scan -i inv.json --format sarif --sarif-profile github --output keyscope.sarif --output markdown=summary.md
+  keyscope scan -i inv.json --baseline previous.json --fail-on-new --exemptions exemptions.yaml
 
 Exit codes: 0 no finding at or above --fail-on (default high), 1 findings at or above it,
             2 usage or configuration error (bad flag, bad rule, unreadable input), 3 scan incomplete.`,

@@ -1,13 +1,24 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors/index.js';
-import { runScan, type ScanResult } from '../findings/index.js';
-import { packageVersion } from '../package.js';
-import { reporters } from '../report/index.js';
-import { loadConfig, SEVERITIES, severityRank, type Severity } from '../rules/index.js';
+import { ConfigError, UsageError } from '../errors/index.js';
+import {
+  BaselineFormatError,
+  isOpen,
+  readBaseline,
+  reviewFindings,
+  runScan,
+  utcDate,
+  type BaselineEntry,
+  type ScanResult,
+} from '../findings/index.js';
+import { packageRoot, packageVersion } from '../package.js';
+import { reporters, sarifLogs, type SarifOptions } from '../report/index.js';
+import { loadConfig, SEVERITIES, severityRank, type RuleDefinition, type Severity } from '../rules/index.js';
 import type { InventorySource } from '../sources/index.js';
+import { collectExemptions } from './exemptions-file.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
-import { resolveOutputs } from './outputs.js';
+import { resolveOutputs, type OutputTarget } from './outputs.js';
 import { buildEngine, loadDefinitions, parseParamFlag, selectDefinitions } from './rule-set.js';
 import { sourceKinds } from './source-options/index.js';
 
@@ -17,12 +28,21 @@ export interface ScanFlags {
   format?: string;
   output: string[];
   failOn?: string;
+  failOnNew?: boolean;
   rules: string[];
   config?: string;
   param: string[];
   timestamps?: boolean;
   builtinRules?: boolean;
+  sarifProfile?: string;
+  sarifMaxRuns?: string;
+  baseline?: string;
+  exemptions?: string;
+  asOf?: string;
 }
+
+/** Where the built-in rules' pages are published (SARIF `helpUri`). */
+const RULE_DOCS_URL = 'https://github.com/keyscope-dev/keyscope/blob/main/docs/rules';
 
 /** Runs a scan end to end and returns its exit code. */
 export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode> {
@@ -30,6 +50,10 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
   if (flags.builtinRules === false) config.builtinRules = false;
   const failOn = parseFailOn(flags.failOn ?? config.failOn ?? 'high');
   const outputs = resolveOutputs(flags.format, flags.output, io.stdoutIsTTY);
+  const today = parseAsOf(flags.asOf);
+  const exemptions = collectExemptions(config, flags.exemptions, io.cwd);
+  const baseline = flags.baseline ? readBaselineFile(flags.baseline, io.cwd) : undefined;
+  if (flags.failOnNew && !baseline) throw new UsageError('--fail-on-new needs --baseline PREVIOUS.(json|sarif)');
   const definitions = selectDefinitions(loadDefinitions(config, flags.rules, io.cwd), config);
   const overrides = [...config.parameters, ...flags.param.map((flag) => parseParamFlag(flag, definitions))];
   const engine = buildEngine(definitions, overrides);
@@ -43,18 +67,86 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
       'example: keyscope scan --input inventory.json',
     );
   }
-  const result = await runScan(engine, sources, {
+  const scanned = await runScan(engine, sources, {
     version: packageVersion(),
     ...(flags.timestamps ? { clock: () => new Date() } : {}),
   });
+  const result = reviewFindings(scanned, { today, ...(exemptions ? { exemptions } : {}), ...(baseline ? { baseline } : {}) });
 
   const color = io.stdoutIsTTY && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
-  for (const output of outputs) {
-    const pieces = reporters[output.format](result, { color: output.file === undefined && color });
-    if (output.file === undefined) await io.writeStdout(pieces);
-    else await io.writeFile(path.resolve(io.cwd, output.file), pieces);
+  const sarif = outputs.some((output) => output.format === 'sarif') ? sarifOptions(flags, definitions) : undefined;
+  for (const output of outputs)
+    await writeOutput(output, result, { color: output.file === undefined && color, ...(sarif ? { sarif } : {}) }, io);
+  return exitCodeFor(result, failOn, Boolean(flags.failOnNew));
+}
+
+async function writeOutput(
+  output: OutputTarget,
+  result: ScanResult,
+  options: Parameters<(typeof reporters)['json']>[1],
+  io: CliIo,
+): Promise<void> {
+  if (output.format === 'sarif' && output.file !== undefined && options.sarif) {
+    // Runs beyond one file's share go to numbered files beside it: name.1.sarif, name.2.sarif...
+    const logs = sarifLogs(result, options.sarif);
+    const file = path.resolve(io.cwd, output.file);
+    for (const [i, log] of logs.entries()) {
+      const target = logs.length === 1 ? file : file.replace(/(\.sarif)?$/, `.${i + 1}$1`);
+      await io.writeFile(target, [`${JSON.stringify(log, null, 2)}\n`]);
+    }
+    return;
   }
-  return exitCodeFor(result, failOn);
+  const pieces = reporters[output.format](result, options);
+  if (output.file === undefined) await io.writeStdout(pieces);
+  else await io.writeFile(path.resolve(io.cwd, output.file), pieces);
+}
+
+function sarifOptions(flags: ScanFlags, definitions: readonly RuleDefinition[]): SarifOptions {
+  const chosen = flags.sarifProfile ?? 'full';
+  const maxRuns = flags.sarifMaxRuns === undefined ? undefined : Number(flags.sarifMaxRuns);
+  if (maxRuns !== undefined && (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > 20)) {
+    throw new UsageError(
+      `--sarif-max-runs '${flags.sarifMaxRuns}' is not a whole number from 1 to 20`,
+      'GitHub rejects files of more than 20 runs',
+    );
+  }
+  if (chosen !== 'full' && chosen !== 'github') throw new UsageError(`--sarif-profile '${chosen}' is not a profile`, 'use full or github');
+  const ruleHelp = new Map<string, string>();
+  const helpUris = new Map<string, string>();
+  const builtinDocs = path.join(packageRoot, 'docs', 'rules');
+  for (const rule of definitions) {
+    // A rule's page sits beside its YAML file (user rules) or in the package's docs (built-in rules).
+    for (const candidate of [path.join(path.dirname(rule.source.file), `${rule.id}.md`), path.join(builtinDocs, `${rule.id}.md`)]) {
+      if (existsSync(candidate)) {
+        ruleHelp.set(rule.id, readFileSync(candidate, 'utf8'));
+        if (candidate.startsWith(builtinDocs)) helpUris.set(rule.id, `${RULE_DOCS_URL}/${rule.id}.md`);
+        break;
+      }
+    }
+  }
+  return { profile: chosen, ruleHelp, helpUris, ...(maxRuns === undefined ? {} : { maxRunsPerFile: maxRuns }) };
+}
+
+function readBaselineFile(file: string, cwd: string): BaselineEntry[] {
+  let text: string;
+  try {
+    text = readFileSync(path.resolve(cwd, file), 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read the baseline: ${(error as Error).message}`, { position: { file } });
+  }
+  try {
+    return readBaseline(text);
+  } catch (error) {
+    if (error instanceof BaselineFormatError) throw new ConfigError(`the baseline is ${error.message}`, { position: { file } });
+    throw error;
+  }
+}
+
+function parseAsOf(text: string | undefined): string {
+  if (text === undefined) return utcDate(new Date());
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(Date.parse(text)))
+    throw new UsageError(`--as-of '${text}' is not a date (YYYY-MM-DD)`);
+  return text;
 }
 
 function parseFailOn(text: string): Severity | 'none' {
@@ -62,11 +154,18 @@ function parseFailOn(text: string): Severity | 'none' {
   throw new UsageError(`--fail-on '${text}' is not a severity`, `use one of: ${SEVERITIES.join(', ')}, none`);
 }
 
-/** 2 for unreadable input, 3 for an incomplete scan, 1 for findings at or above the threshold, else 0. */
-export function exitCodeFor(result: ScanResult, failOn: Severity | 'none'): ExitCode {
+/**
+ * 2 for unreadable input, 3 for an incomplete scan, 1 for open findings at or
+ * above the threshold (only new ones with `failOnNew`), else 0. Suppressed
+ * and fixed (absent) findings never fail the gate.
+ */
+export function exitCodeFor(result: ScanResult, failOn: Severity | 'none', failOnNew = false): ExitCode {
   if (result.scan.errors.some((problem) => problem.fatal)) return ExitCode.Usage;
   if (!result.scan.complete) return ExitCode.Incomplete;
   if (failOn === 'none') return ExitCode.Ok;
   const threshold = severityRank(failOn);
-  return result.findings.some((finding) => severityRank(finding.severity) >= threshold) ? ExitCode.Findings : ExitCode.Ok;
+  const gating = result.findings.some(
+    (finding) => isOpen(finding) && (!failOnNew || finding.baselineState === 'new') && severityRank(finding.severity) >= threshold,
+  );
+  return gating ? ExitCode.Findings : ExitCode.Ok;
 }

@@ -1,5 +1,5 @@
 import type { CompiledRule, Engine, Scope, Status } from '../engine/index.js';
-import type { ScanProblem } from '../model/index.js';
+import { subscriptionOf, type Resource, type ScanProblem } from '../model/index.js';
 import { parseBlock, type RecordParseError, type SourceBatch } from '../sources/index.js';
 import { makeFinding, type Finding } from './finding.js';
 
@@ -16,19 +16,28 @@ export interface BlockResult {
 
 const STATUS_SLOT: Record<Status, number> = { pass: 0, fail: 1, unknown: 2, 'not-applicable': 3 };
 
-/** Parses a batch (if it is raw records) and runs the engine over its resources. */
-export function evaluateBatch(engine: Engine, batch: SourceBatch): BlockResult {
+/** Parses a batch (if it is raw records) and runs the engine over its resources; notes each resource's subscription in `scopes`. */
+export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<string>): BlockResult {
   const counts = new Int32Array(engine.rules.length * 4);
   const findings: Finding[] = [];
   const receive = (rule: CompiledRule, status: Status, scope: Scope): void => {
     counts[rule.index * 4 + STATUS_SLOT[status]]!++;
     if (status === 'fail' || status === 'unknown') findings.push(makeFinding(rule, status, scope.resource, rule.explain(scope)));
   };
+  const evaluate = (resource: Resource): void => {
+    const subscription = resource.subscriptionId;
+    if (typeof subscription === 'string' && subscription) scopes.add(subscription.toLowerCase());
+    else {
+      const parsed = subscriptionOf(resource);
+      if (parsed) scopes.add(parsed.toLowerCase());
+    }
+    engine.evaluate(resource, receive);
+  };
   if (batch.kind === 'resources') {
-    for (const resource of batch.resources) engine.evaluate(resource, receive);
+    for (const resource of batch.resources) evaluate(resource);
     return { records: batch.resources.length, findings, counts, problems: [] };
   }
-  const parsed = parseBlock(batch, (resource) => engine.evaluate(resource, receive));
+  const parsed = parseBlock(batch, evaluate);
   return {
     records: parsed.resources + parsed.problems.length + batch.skipped,
     findings,

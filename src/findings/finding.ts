@@ -2,6 +2,8 @@ import { createHash, hash } from 'node:crypto';
 import type { CompiledRule, Evidence } from '../engine/index.js';
 import { canonicalizePathText, nameOf, resourceGroupOf, subscriptionOf, type Origin, type Resource } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
+import type { BaselineState } from './baseline.js';
+import type { Suppression } from './exemptions.js';
 
 /** The resource a finding is about, as reports name it. */
 export interface FindingResource {
@@ -24,6 +26,10 @@ export interface Finding {
   location: FindingLocation;
   /** Stable across runs: the rule id and the resource id, lower-cased. */
   fingerprint: string;
+  /** Set when an exemption in force covers the finding: kept and shown, never gating. */
+  suppression?: Suppression;
+  /** Set when the scan is compared with a previous one (`--baseline`). */
+  baselineState?: BaselineState;
 }
 
 /** An origin narrowed to the finding: a template's or plan's property line when the property is written. */

@@ -1,6 +1,8 @@
 import type { ScanProblem } from '../model/index.js';
 import type { CompiledRule } from '../engine/index.js';
 import { SEVERITIES, type Severity } from '../rules/index.js';
+import type { BaselineCounts } from './baseline.js';
+import type { ExemptionOutcome } from './exemptions.js';
 import type { Finding } from './finding.js';
 
 /** Counts of outcomes for one rule. */
@@ -28,15 +30,23 @@ export interface ScanResult {
     ended: string | null;
     /** False when anything could not be read or evaluated. */
     complete: boolean;
+    /** Subscriptions resources were read from (lower-case, sorted), including ones a source read with nothing to report. */
+    scopes?: string[];
     errors: ScanProblem[];
   };
   summary: {
     resources: number;
     byStatus: OutcomeCounts;
-    /** Findings (fail and unknown) by severity. */
+    /** Open findings (fail and unknown, not suppressed, not absent) by severity. */
     bySeverity: Record<Severity, number>;
     byRule: Record<string, OutcomeCounts & { severity: Severity }>;
+    /** Findings an exemption suppressed (present when exemptions were given). */
+    suppressed?: number;
+    /** Findings by baseline state (present with `--baseline`). */
+    baseline?: BaselineCounts;
   };
+  /** What the exemptions did (present when exemptions were given). */
+  exemptions?: ExemptionOutcome;
   /** Sorted by rule id, then resource id, then location. */
   findings: Finding[];
   /** The rules that ran, sorted by id (reporters use their metadata). */

@@ -25,12 +25,16 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
   const report = (problem: ScanProblem): void => {
     errors.push(problem);
   };
+  const scopes = new Set<string>();
+  const covered = (subscriptionId: string): void => {
+    scopes.add(subscriptionId.toLowerCase());
+  };
   let resources = 0;
   for (const source of sources) {
     let fromSource = 0;
     const problemsBefore = errors.length;
-    for await (const batch of source.batches({ report, wanted })) {
-      const result = evaluateBatch(engine, batch);
+    for await (const batch of source.batches({ report, wanted, covered })) {
+      const result = evaluateBatch(engine, batch, scopes);
       fromSource += result.records;
       for (let i = 0; i < counts.length; i++) counts[i]! += result.counts[i]!;
       for (const finding of result.findings) findings.push(finding);
@@ -80,6 +84,7 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
       ended: options.clock?.().toISOString() ?? null,
       complete: errors.length === 0,
       errors: errors.sort(compareProblems),
+      scopes: [...scopes].sort(),
     },
     summary: { resources, byStatus, bySeverity, byRule },
     findings,
@@ -92,7 +97,7 @@ function compareText(a: string, b: string): number {
 }
 
 /** Sorts in place by rule id, then resource id, computing each sort key once. */
-function sortFindings(findings: Finding[]): void {
+export function sortFindings(findings: Finding[]): void {
   const keyed = findings.map((finding) => ({ key: `${finding.ruleId}\u0000${finding.resource.id.toLowerCase()}`, finding }));
   keyed.sort((a, b) => compareText(a.key, b.key) || compareFindings(a.finding, b.finding));
   for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i]!.finding;

@@ -14,6 +14,7 @@ export const renderJson: Reporter = function* (result: ScanResult) {
       tool: result.tool,
       scan: result.scan,
       summary: result.summary,
+      exemptions: result.exemptions,
     },
     null,
     2,

@@ -1,4 +1,4 @@
-import { describeEvidence, type Finding, type ScanResult } from '../findings/index.js';
+import { describeEvidence, isOpen, type Finding, type ScanResult } from '../findings/index.js';
 import type { Severity } from '../rules/index.js';
 import type { Reporter, ReportOptions } from './reporter.js';
 
@@ -41,6 +41,7 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
   let current: string | undefined;
   let out = '';
   for (const finding of result.findings) {
+    if (!isOpen(finding)) continue;
     if (finding.ruleId !== current) {
       current = finding.ruleId;
       const rule = rulesById.get(current);
@@ -64,7 +65,13 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
   out += `\n${paint(BOLD, 'Summary')}  ${s.resources} resources, ${result.rules.length} rules: `;
   out += `${s.byStatus.fail} fail, ${s.byStatus.unknown} unknown, ${s.byStatus.pass} pass, ${s.byStatus.notApplicable} not applicable\n`;
   const severities = (Object.keys(s.bySeverity) as Severity[]).map((severity) => `${severity} ${s.bySeverity[severity]}`).join(' · ');
-  out += `Findings by severity: ${severities}\n`;
+  out += `Open findings by severity: ${severities}\n`;
+  if (s.suppressed) out += `Suppressed by exemptions: ${s.suppressed}\n`;
+  if (s.baseline)
+    out += `Against the baseline: ${s.baseline.new} new, ${s.baseline.updated} updated, ${s.baseline.unchanged} unchanged, ${s.baseline.absent} fixed\n`;
+  for (const expired of result.exemptions?.expired ?? []) {
+    out += `${paint(SEVERITY_COLOUR.medium, 'Exemption expired')}: ${expired.origin} (${expired.rule} on ${expired.resource}) on ${expired.expires}; it no longer suppresses anything\n`;
+  }
   if (!result.scan.complete) {
     out += `\n${paint(SEVERITY_COLOUR.high, `Scan incomplete: ${result.scan.errors.length} problem(s); what was not read is not compliant.`)}\n`;
     for (const problem of result.scan.errors) {
@@ -74,7 +81,7 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
           : `${problem.target}:${problem.line}${problem.column === undefined ? '' : `:${problem.column}`}`;
       out += `  ${at}  ${problem.code}  ${problem.message}\n`;
     }
-  } else if (result.findings.length === 0) {
+  } else if (!result.findings.some(isOpen)) {
     out += `${paint('\u001b[32m', 'No findings.')}\n`;
   }
   yield out;

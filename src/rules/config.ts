@@ -19,6 +19,10 @@ export interface KeyscopeConfig {
   exclude: string[];
   parameters: ParameterOverride[];
   failOn: Severity | 'none' | undefined;
+  /** An exemptions file named by the configuration (absolute path). */
+  exemptionsFile: string | undefined;
+  /** Exemptions written in the configuration itself, each with its `file:line:col`. */
+  exemptions: { entry: Record<string, unknown>; origin: string }[];
 }
 
 const EMPTY: KeyscopeConfig = {
@@ -29,6 +33,8 @@ const EMPTY: KeyscopeConfig = {
   exclude: [],
   parameters: [],
   failOn: undefined,
+  exemptionsFile: undefined,
+  exemptions: [],
 };
 
 /**
@@ -57,6 +63,7 @@ export function loadConfig(explicit: string | undefined, cwd: string): KeyscopeC
     exclude?: string[];
     parameters?: Record<string, Record<string, unknown>>;
     failOn?: Severity | 'none';
+    exemptions?: string | Record<string, unknown>[];
   };
   const base = path.dirname(file);
   const parameters: ParameterOverride[] = [];
@@ -66,8 +73,14 @@ export function loadConfig(explicit: string | undefined, cwd: string): KeyscopeC
       parameters.push({ ruleId, name, value, origin: `${shown}:${at.line}:${at.column}` });
     }
   }
+  const inline = Array.isArray(data.exemptions) ? data.exemptions : [];
   return {
     file: shown,
+    exemptionsFile: typeof data.exemptions === 'string' ? path.resolve(base, data.exemptions) : undefined,
+    exemptions: inline.map((entry, i) => {
+      const at = source.positionOf(['exemptions', i]);
+      return { entry, origin: `${shown}:${at.line}:${at.column}` };
+    }),
     rules: (data.rules ?? []).map((dir) => path.resolve(base, dir)),
     builtinRules: data.builtinRules ?? true,
     include: data.include ?? [],

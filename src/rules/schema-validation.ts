@@ -4,14 +4,17 @@ import { KeyscopeError } from '../errors/index.js';
 import type { YamlSource } from './yaml-source.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
-const validators = new Map<string, ValidateFunction>();
+/** Schemas users write against; they may refer to each other by `$id`. */
+const INPUT_SCHEMAS = ['rule.schema.json', 'config.schema.json', 'exemptions.schema.json'];
+let registered = false;
 
 function validatorFor(schemaFile: string): ValidateFunction {
-  let validate = validators.get(schemaFile);
-  if (!validate) {
-    validate = ajv.compile(readSchema(schemaFile));
-    validators.set(schemaFile, validate);
+  if (!registered) {
+    for (const file of INPUT_SCHEMAS) ajv.addSchema(readSchema(file), file);
+    registered = true;
   }
+  const validate = ajv.getSchema(schemaFile);
+  if (!validate) throw new Error(`unknown schema ${schemaFile}`);
   return validate;
 }
 

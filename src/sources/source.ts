@@ -20,6 +20,12 @@ export interface ReadOptions {
   report: (problem: ScanProblem) => void;
   /** Types (lower-case) some rule reads; a source may leave out resources of other types. */
   wanted?: ReadonlySet<string>;
+  /**
+   * Declares a subscription read completely (a live source calls it for
+   * every subscription it covered, even one with no resources), so reports
+   * can say "nothing found here" rather than "not looked at".
+   */
+  covered?: (subscriptionId: string) => void;
 }
 
 /** A place resources come from. Sources do I/O; they know nothing of rules, the engine or findings. */

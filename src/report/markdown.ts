@@ -1,0 +1,105 @@
+import { isOpen, type Finding, type ScanResult } from '../findings/index.js';
+import { SEVERITIES, type Severity } from '../rules/index.js';
+import type { Reporter } from './reporter.js';
+
+const ICON: Record<Severity, string> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🔵', info: '⚪' };
+const WORST_RESOURCES = 10;
+
+function cell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+/**
+ * A summary for a CI job page (`$GITHUB_STEP_SUMMARY`): totals by severity,
+ * failing rules, the worst resources, and what was not evaluated and why.
+ */
+export const renderMarkdown: Reporter = function* (result: ScanResult) {
+  const open = result.findings.filter(isOpen);
+  const lines: string[] = ['## keyscope', ''];
+  const verdict = !result.scan.complete
+    ? '⚠️ **Scan incomplete**: some inputs could not be read or evaluated; they are not compliant, just unknown.'
+    : open.length === 0
+      ? '✅ **No open findings.**'
+      : `❌ **${open.length} open finding${open.length === 1 ? '' : 's'}.**`;
+  lines.push(verdict, '');
+  lines.push(`${result.summary.resources} resources, ${result.rules.length} rules.`, '');
+
+  lines.push('| severity | open findings |', '|---|---:|');
+  for (const severity of SEVERITIES) lines.push(`| ${ICON[severity]} ${severity} | ${result.summary.bySeverity[severity]} |`);
+  lines.push('');
+  const extras: string[] = [];
+  if (result.summary.suppressed) extras.push(`${result.summary.suppressed} suppressed by exemptions`);
+  const baseline = result.summary.baseline;
+  if (baseline)
+    extras.push(
+      `against the baseline: ${baseline.new} new, ${baseline.updated} updated, ${baseline.unchanged} unchanged, ${baseline.absent} fixed`,
+    );
+  if (extras.length) lines.push(`${extras.join('; ')}.`, '');
+
+  const byRule = new Map<string, { fail: number; unknown: number; severity: Severity; title: string }>();
+  const titles = new Map(result.rules.map((rule) => [rule.id, rule.definition.title]));
+  for (const finding of open) {
+    const entry = byRule.get(finding.ruleId) ?? {
+      fail: 0,
+      unknown: 0,
+      severity: finding.severity,
+      title: titles.get(finding.ruleId) ?? '',
+    };
+    entry[finding.status]++;
+    byRule.set(finding.ruleId, entry);
+  }
+  if (byRule.size) {
+    lines.push('### Failing rules', '', '| rule | severity | fail | unknown | |', '|---|---|---:|---:|---|');
+    const ranked = [...byRule.entries()].sort(
+      ([a, x], [b, y]) =>
+        SEVERITIES.indexOf(x.severity) - SEVERITIES.indexOf(y.severity) || y.fail + y.unknown - (x.fail + x.unknown) || (a < b ? -1 : 1),
+    );
+    for (const [id, entry] of ranked)
+      lines.push(`| \`${id}\` | ${entry.severity} | ${entry.fail} | ${entry.unknown} | ${cell(entry.title)} |`);
+    lines.push('');
+  }
+
+  const worst = worstResources(open);
+  if (worst.length) {
+    lines.push('### Worst resources', '', '| resource | type | findings | most severe |', '|---|---|---:|---|');
+    for (const entry of worst) lines.push(`| ${cell(entry.name)} | \`${entry.type}\` | ${entry.count} | ${entry.severity} |`);
+    lines.push('');
+  }
+
+  const unknown = open.filter((finding) => finding.status === 'unknown').length;
+  if (result.scan.errors.length || unknown) {
+    lines.push('### Not evaluated', '');
+    for (const problem of result.scan.errors) {
+      const at = problem.line === undefined ? problem.target : `${problem.target}:${problem.line}`;
+      lines.push(`- \`${cell(at)}\` ${problem.code}: ${cell(problem.message)}`);
+    }
+    if (unknown)
+      lines.push(`- ${unknown} finding(s) read values that are not known yet (deploy-time values, or data that could not be fetched).`);
+    lines.push('');
+  }
+  for (const expired of result.exemptions?.expired ?? []) {
+    lines.push(
+      `- ⏰ Exemption \`${cell(expired.origin)}\` (${expired.rule} on \`${cell(expired.resource)}\`) expired on ${expired.expires}.`,
+    );
+  }
+  yield `${lines.join('\n').trimEnd()}\n`;
+};
+
+function worstResources(findings: readonly Finding[]): { name: string; type: string; count: number; severity: Severity }[] {
+  const byResource = new Map<string, { name: string; type: string; count: number; severity: Severity }>();
+  for (const finding of findings) {
+    const key = finding.resource.id.toLowerCase();
+    const entry = byResource.get(key) ?? { name: finding.resource.name, type: finding.resource.type, count: 0, severity: finding.severity };
+    entry.count++;
+    if (SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(entry.severity)) entry.severity = finding.severity;
+    byResource.set(key, entry);
+  }
+  return [...byResource.values()]
+    .sort(
+      (a, b) =>
+        SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+        b.count - a.count ||
+        (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    )
+    .slice(0, WORST_RESOURCES);
+}

@@ -1,0 +1,322 @@
+import type * as Sarif from 'sarif';
+import { isOpen, type Finding, type FindingLocation, type ScanResult } from '../findings/index.js';
+import type { CompiledRule } from '../engine/index.js';
+import type { Severity } from '../rules/index.js';
+
+/** `full`: every finding, suppressions and baseline states. `github`: what GitHub code scanning ingests without loss. */
+export type SarifProfile = 'full' | 'github';
+
+export interface SarifOptions {
+  profile: SarifProfile;
+  /** Markdown help per rule id (the rule's documentation page), read by the CLI. */
+  ruleHelp?: ReadonlyMap<string, string>;
+  /** Each rule's documentation page online, by rule id. */
+  helpUris?: ReadonlyMap<string, string>;
+  /** Runs per SARIF file in the GitHub profile (default 5, at most 20). */
+  maxRunsPerFile?: number;
+}
+
+/**
+ * GitHub code scanning's limits. An upload is rejected over 20 runs a file
+ * and loses results over 25,000 a run. The SARIF Multitool's GitHub rule
+ * GH1004 reviews against lower display defaults (5 runs a file, 1,000
+ * results a run): keyscope writes 5 runs a file by default so its output
+ * passes that review too, and truncates only at GitHub's hard limit, since a
+ * left-out result would close its alert.
+ */
+export const GITHUB_LIMITS = { runsPerFile: 5, maxRunsPerFile: 20, resultsPerRun: 25_000 } as const;
+
+/** GitHub's `security-severity` scores (a numeric string), by keyscope severity. */
+const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
+const LEVEL: Record<Severity, Sarif.ReportingConfiguration.level> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** Fingerprint key: versioned, so a future change of the scheme cannot collide with today's. */
+export const FINGERPRINT_KEY = 'keyscope/v1';
+const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+
+/** Categories (`runAutomationDetails.id` without the run part) keep live scans and the pre-deployment gate apart. */
+export const CATEGORY = {
+  iac: 'keyscope/iac',
+  azure: (subscriptionId: string) => `keyscope/azure/${subscriptionId.toLowerCase()}`,
+  status: 'keyscope/status',
+} as const;
+
+/**
+ * Renders a scan as SARIF 2.1.0 logs. The full profile is one log with one
+ * run. The GitHub profile has one run per category: the pre-deployment gate
+ * (templates, plans) in one, each Azure subscription in its own, so that a
+ * subscription that could not be read simply has no run and none of its
+ * alerts closes; runs are split across logs (5 a log by default).
+ */
+export function sarifLogs(result: ScanResult, options: SarifOptions): Sarif.Log[] {
+  const driver = toolDriver(result, options);
+  const ruleIndex = new Map(result.rules.map((rule, i) => [rule.id, i]));
+  const notifications = scanNotifications(result);
+  const successful = result.scan.complete;
+  if (options.profile === 'full') {
+    const run: Sarif.Run = {
+      tool: { driver },
+      invocations: [{ executionSuccessful: successful, toolExecutionNotifications: notifications }],
+      results: result.findings.map((finding) => toResult(finding, ruleIndex, 'full')),
+      columnKind: 'unicodeCodePoints',
+      properties: { summary: result.summary },
+    };
+    return [log([run])];
+  }
+
+  const groups = new Map<string, Finding[]>();
+  for (const category of readCategories(result)) groups.set(category, []);
+  const withheld = withheldCategories(result);
+  for (const finding of result.findings) {
+    if (!isOpen(finding)) continue;
+    const category = categoryOf(finding.location, finding.resource.subscriptionId);
+    if (withheld.has(category)) continue;
+    let group = groups.get(category);
+    if (!group) groups.set(category, (group = []));
+    group.push(finding);
+  }
+  for (const category of withheld) groups.delete(category);
+  if (groups.size === 0) groups.set(CATEGORY.status, []);
+
+  const runs: Sarif.Run[] = [...groups.keys()].sort().map((category) => {
+    const findings = groups.get(category)!;
+    const runNotifications = [...notifications];
+    let kept = findings;
+    if (findings.length > GITHUB_LIMITS.resultsPerRun) {
+      // Keep the most severe; say how many were left out (they would close as fixed, so this is an error).
+      kept = [...findings].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity]).slice(0, GITHUB_LIMITS.resultsPerRun);
+      runNotifications.push({
+        level: 'error',
+        descriptor: { id: 'results-truncated' },
+        message: {
+          text: `${category}: ${findings.length} results exceed GitHub's ${GITHUB_LIMITS.resultsPerRun} per run; the ${findings.length - kept.length} least severe were left out. Narrow the scan or use the JSON report.`,
+        },
+      });
+    }
+    return {
+      tool: { driver },
+      automationDetails: { id: `${category}/` },
+      invocations: [{ executionSuccessful: successful, toolExecutionNotifications: runNotifications }],
+      results: kept.map((finding) => toResult(finding, ruleIndex, 'github')),
+      columnKind: 'unicodeCodePoints',
+    };
+  });
+  const perFile = Math.min(options.maxRunsPerFile ?? GITHUB_LIMITS.runsPerFile, GITHUB_LIMITS.maxRunsPerFile);
+  const logs: Sarif.Log[] = [];
+  for (let i = 0; i < runs.length; i += perFile) logs.push(log(runs.slice(i, i + perFile)));
+  return logs;
+}
+
+function log(runs: Sarif.Run[]): Sarif.Log {
+  return { $schema: SCHEMA, version: '2.1.0', runs };
+}
+
+/** Every category the scan read completely enough to report on, even with no findings (so fixed alerts close). */
+function readCategories(result: ScanResult): string[] {
+  const categories = new Set<string>();
+  for (const subscription of result.scan.scopes ?? []) categories.add(CATEGORY.azure(subscription));
+  if (result.scan.sources.some((source) => source.kind === 'arm' || source.kind === 'terraform')) categories.add(CATEGORY.iac);
+  return [...categories];
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Categories that must not be uploaded because part of them was not read:
+ * a problem naming a subscription withholds that subscription's run; a
+ * problem with a file withholds the runs that file could have fed (the
+ * pre-deployment gate for templates and plans, every subscription for an
+ * export), because an incomplete run would close alerts that still hold.
+ */
+function withheldCategories(result: ScanResult): Set<string> {
+  const withheld = new Set<string>();
+  const sourceKinds = new Map(result.scan.sources.map((source) => [source.target, source.kind]));
+  for (const problem of result.scan.errors) {
+    if (GUID.test(problem.target)) {
+      withheld.add(CATEGORY.azure(problem.target));
+      continue;
+    }
+    const kind =
+      sourceKinds.get(problem.target) ?? [...sourceKinds.entries()].find(([target]) => problem.target.startsWith(`${target}/`))?.[1];
+    if (kind === 'arm' || kind === 'terraform') {
+      withheld.add(CATEGORY.iac);
+    } else {
+      for (const subscription of result.scan.scopes ?? []) withheld.add(CATEGORY.azure(subscription));
+      for (const finding of result.findings) {
+        if (finding.location.kind === 'export' || finding.location.kind === 'graph') {
+          withheld.add(categoryOf(finding.location, finding.resource.subscriptionId));
+        }
+      }
+    }
+  }
+  return withheld;
+}
+
+function categoryOf(location: FindingLocation, subscriptionId: string | undefined): string {
+  if (location.kind === 'arm' || location.kind === 'terraform') return CATEGORY.iac;
+  return CATEGORY.azure(subscriptionId ?? 'unknown-subscription');
+}
+
+function toolDriver(result: ScanResult, options: SarifOptions): Sarif.ToolComponent {
+  return {
+    name: 'keyscope',
+    version: result.tool.version,
+    semanticVersion: result.tool.version,
+    informationUri: 'https://github.com/keyscope-dev/keyscope',
+    rules: result.rules.map((rule) => reportingDescriptor(rule, options)),
+  };
+}
+
+function reportingDescriptor(rule: CompiledRule, options: SarifOptions): Sarif.ReportingDescriptor {
+  const d = rule.definition;
+  const fix = [d.remediation.summary, `Azure CLI: ${d.remediation.az}`].filter(Boolean).join('\n');
+  const markdown =
+    options.ruleHelp?.get(d.id) ?? `**${d.title}**\n\n${d.description}\n\n${d.rationale}\n\n\`\`\`sh\n${d.remediation.az}\n\`\`\``;
+  return {
+    id: d.id,
+    name: pascalCase(d.id),
+    shortDescription: { text: d.title },
+    fullDescription: { text: d.description.trim() },
+    help: { text: `${d.rationale.trim()}\n\n${fix}`, markdown },
+    ...(options.helpUris?.has(d.id) ? { helpUri: options.helpUris.get(d.id) } : {}),
+    defaultConfiguration: { level: LEVEL[d.severity] },
+    properties: {
+      tags: ['security', ...(d.tags ?? [])],
+      precision: 'high',
+      'security-severity': SECURITY_SEVERITY[d.severity],
+      severity: d.severity,
+    },
+  };
+}
+
+/** `keyvault.purge-protection` -> `KeyvaultPurgeProtection`. */
+function pascalCase(id: string): string {
+  return id
+    .split(/[.-]/)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+function toResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>, profile: SarifProfile): Sarif.Result {
+  const result: Sarif.Result = {
+    ruleId: finding.ruleId,
+    ruleIndex: ruleIndex.get(finding.ruleId) ?? -1,
+    kind: finding.status === 'fail' ? 'fail' : 'open',
+    // An unknown is not a proven violation: GitHub shows it as a warning to review.
+    level: finding.status === 'unknown' ? 'warning' : LEVEL[finding.severity],
+    message: { text: finding.message },
+    locations: [location(finding, profile)],
+    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    properties: {
+      severity: finding.severity,
+      status: finding.status,
+      resource: finding.resource,
+      location: finding.location,
+      evidence: finding.evidence,
+    },
+  };
+  if (profile === 'full') {
+    if (finding.suppression) {
+      const s = finding.suppression;
+      result.suppressions = [
+        {
+          kind: 'external',
+          status: 'accepted',
+          justification: s.justification,
+          properties: {
+            expires: s.expires,
+            exemption: s.exemption,
+            ...(s.approvedBy ? { approvedBy: s.approvedBy } : {}),
+            ...(s.ticket ? { ticket: s.ticket } : {}),
+          },
+        },
+      ];
+    }
+    if (finding.baselineState) result.baselineState = finding.baselineState;
+  }
+  return result;
+}
+
+/**
+ * Where a result points. Templates and plans: the file, line and column to
+ * change. Live and exported resources have no file in the repository, so
+ * GitHub gets a stable, lower-case pseudo-path built from the resource id
+ * (`azure/subscriptions/.../providers/<type>/<name>`, line 1) and the id as
+ * a logical location; the full profile points at the export file's line.
+ */
+function location(finding: Finding, profile: SarifProfile): Sarif.Location {
+  const logical: Sarif.LogicalLocation[] = [{ fullyQualifiedName: finding.resource.id, name: finding.resource.name, kind: 'resource' }];
+  const at = finding.location;
+  switch (at.kind) {
+    case 'arm':
+      return { physicalLocation: physical(at.file, at.line, at.column), logicalLocations: logical };
+    case 'terraform':
+      return {
+        physicalLocation: physical(at.configFile ?? at.file, at.line ?? 1, at.column ?? 1),
+        logicalLocations: [{ fullyQualifiedName: at.address, name: finding.resource.name, kind: 'resource' }],
+      };
+    case 'export':
+      if (profile === 'full') return { physicalLocation: physical(at.file, at.line, 1), logicalLocations: logical };
+      break;
+    case 'example':
+      if (profile === 'full') return { physicalLocation: physical(at.file, 1, 1), logicalLocations: logical };
+      break;
+    default:
+      break;
+  }
+  return { physicalLocation: physical(pseudoPath(finding.resource.id), 1, 1), logicalLocations: logical };
+}
+
+function physical(file: string, line: number, column: number): Sarif.PhysicalLocation {
+  return { artifactLocation: { uri: relativeUri(file) }, region: { startLine: line, startColumn: column } };
+}
+
+/** A repository-relative URI: forward slashes, no leading slash, each segment escaped. */
+export function relativeUri(file: string): string {
+  return file
+    .replace(/\\/g, '/')
+    .replace(/^(\.\/)+/, '')
+    .replace(/^\/+/, '')
+    .split('/')
+    .map((segment) => encodeURIComponent(segment))
+    .join('/');
+}
+
+/** `azure/subscriptions/<sub>/resourcegroups/<rg>/providers/<type>/<name>`, lower-case. */
+export function pseudoPath(resourceId: string): string {
+  return `azure/${relativeUri(resourceId.toLowerCase())}`;
+}
+
+function scanNotifications(result: ScanResult): Sarif.Notification[] {
+  const notifications: Sarif.Notification[] = result.scan.errors.map((problem) => ({
+    level: 'error',
+    descriptor: { id: problem.code },
+    message: { text: `${problem.target}: ${problem.message}` },
+    ...(problem.line === undefined
+      ? {}
+      : { locations: [{ physicalLocation: physical(problem.target, problem.line, problem.column ?? 1) }] }),
+  }));
+  for (const expired of result.exemptions?.expired ?? []) {
+    notifications.push({
+      level: 'warning',
+      descriptor: { id: 'exemption-expired' },
+      message: {
+        text: `Exemption ${expired.origin} (${expired.rule} on ${expired.resource}) expired on ${expired.expires} and no longer suppresses ${expired.matched} finding(s).`,
+      },
+    });
+  }
+  return notifications;
+}
+
+/** The SARIF reporter: one log as JSON (the CLI writes the GitHub profile's extra logs to extra files). */
+export function* renderSarif(result: ScanResult, options: SarifOptions): Iterable<string> {
+  const logs = sarifLogs(result, options);
+  for (const [i, one] of logs.entries()) yield `${i ? '\n' : ''}${JSON.stringify(one, null, 2)}\n`;
+}

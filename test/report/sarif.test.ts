@@ -1,0 +1,334 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Log } from 'sarif';
+import { type Ajv } from 'ajv';
+import Ajv04Module from 'ajv-draft-04';
+import { type Engine } from '../../src/engine/index.js';
+import { runScan, type ScanResult } from '../../src/findings/index.js';
+import type { Resource, ScanProblem } from '../../src/model/index.js';
+import { CATEGORY, GITHUB_LIMITS, pseudoPath, sarifLogs } from '../../src/report/index.js';
+import type { InventorySource, ReadOptions, SourceBatch } from '../../src/sources/index.js';
+import { buildEngine, loadDefinitions, selectDefinitions } from '../../src/cli/rule-set.js';
+import { loadConfig } from '../../src/rules/index.js';
+import { fixture, root, runCli, sharedDir } from '../helpers.js';
+
+const work = mkdtempSync(path.join(tmpdir(), 'keyscope-sarif-'));
+const multitool = path.join(root, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
+const officialSchema = path.join(sharedDir, 'reference', 'sarif', 'sarif-schema-2.1.0.json');
+const githubRules = existsSync(path.join(sharedDir, 'reference', 'sarif', 'multitool-github-rules.xml'))
+  ? path.join(sharedDir, 'reference', 'sarif', 'multitool-github-rules.xml')
+  : fixture('sarif', 'github-rules.xml');
+
+// ajv-draft-04 is CommonJS: seen from an ES module, its class is the default export's `default`.
+const Ajv04 = (Ajv04Module as unknown as { default: new (options: object) => Ajv }).default;
+const validateOfficial = existsSync(officialSchema)
+  ? new Ajv04({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(officialSchema, 'utf8')) as object)
+  : undefined;
+
+/** Validates against the official SARIF 2.1.0 schema (from ../shared; skipped without it). */
+function expectSchemaValid(log: unknown): void {
+  if (!validateOfficial) return;
+  const ok = validateOfficial(log);
+  expect(validateOfficial.errors ?? []).toEqual([]);
+  expect(ok).toBe(true);
+}
+
+/** Runs the SARIF Multitool with GitHub's ingestion rules on over one or more files; returns every error it reports. */
+function multitoolErrors(...files: string[]): string[] {
+  if (process.platform !== 'linux' || !existsSync(multitool)) return [];
+  const report = `${files[0]!}.report.sarif`;
+  const run = spawnSync(
+    multitool,
+    [
+      'validate',
+      ...files,
+      '--rule-kind',
+      'Sarif;Ghas',
+      '--config',
+      githubRules,
+      '--quiet',
+      'true',
+      '--output',
+      report,
+      '--log',
+      'ForceOverwrite',
+    ],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' },
+    },
+  );
+  expect(run.error).toBeUndefined();
+  const log = JSON.parse(readFileSync(report, 'utf8')) as Log;
+  // Its exit code is 0 even with errors: the report is the verdict.
+  return log.runs.flatMap((r) =>
+    (r.results ?? []).filter((x) => x.level === 'error').map((x) => `${x.ruleId}: ${JSON.stringify(x.message)}`),
+  );
+}
+
+function scanToSarif(args: string[], name: string): { file: string; log: Log; code: number } {
+  const file = path.join(work, name);
+  const result = runCli(['scan', ...args, '--format', 'sarif', '--output', file]);
+  expect(result.stderr).toBe('');
+  return { file, log: JSON.parse(readFileSync(file, 'utf8')) as Log, code: result.code };
+}
+
+describe('SARIF, full profile', () => {
+  const { file, log } = scanToSarif(
+    ['--input', 'examples/inventory.json', '--exemptions', 'fixtures/exemptions/legacy-vault.yaml'],
+    'full.sarif',
+  );
+
+  test('validates against the official schema and the Multitool', () => {
+    expectSchemaValid(log);
+    expect(multitoolErrors(file).filter((e) => !e.startsWith('GH'))).toEqual([]);
+  });
+
+  test('the driver lists every rule that ran, with GitHub metadata', () => {
+    const rules = log.runs[0]!.tool.driver.rules!;
+    expect(rules).toHaveLength(31);
+    const purge = rules.find((r) => r.id === 'keyvault.purge-protection')!;
+    expect(purge).toMatchObject({
+      name: 'KeyvaultPurgeProtection',
+      shortDescription: { text: 'Key vaults have purge protection enabled' },
+      helpUri: 'https://github.com/keyscope-dev/keyscope/blob/main/docs/rules/keyvault.purge-protection.md',
+      defaultConfiguration: { level: 'error' },
+      properties: { tags: expect.arrayContaining(['security']), precision: 'high', 'security-severity': '8.0' },
+    });
+    expect(purge.help!.markdown).toMatch(/^# keyvault\.purge-protection/);
+    const levels = Object.fromEntries(
+      rules.map((r) => [r.properties!['severity'], [r.defaultConfiguration!.level, r.properties!['security-severity']]]),
+    );
+    expect(levels).toEqual({ high: ['error', '8.0'], medium: ['warning', '5.5'] });
+  });
+
+  test('results carry the rule index, a formatted message, a stable fingerprint and the export line', () => {
+    const run = log.runs[0]!;
+    const result = run.results!.find((r) => r.ruleId === 'keyvault.purge-protection')!;
+    expect(run.tool.driver.rules![result.ruleIndex!]!.id).toBe('keyvault.purge-protection');
+    expect(result.message.text).toMatch(/kv-legacy-app.*properties\.enablePurgeProtection is not set \(expected equals true\)/);
+    expect(result.partialFingerprints!['keyscope/v1']).toMatch(/^[0-9a-f]{32}$/);
+    expect(result.locations![0]!.physicalLocation).toEqual({
+      artifactLocation: { uri: 'examples/inventory.json' },
+      region: { startLine: 25, startColumn: 1 },
+    });
+    expect(run.invocations![0]!.executionSuccessful).toBe(true);
+  });
+
+  test('an exempted finding is kept, suppressed as external/accepted', () => {
+    const suppressed = log.runs[0]!.results!.filter((r) => r.suppressions?.length);
+    expect(suppressed.map((r) => r.ruleId)).toEqual(['keyvault.rbac-authorization']);
+    expect(suppressed[0]!.suppressions![0]).toMatchObject({
+      kind: 'external',
+      status: 'accepted',
+      justification: expect.stringMatching(/APP-1234/),
+    });
+  });
+
+  test('two scans give byte-identical SARIF', () => {
+    const again = scanToSarif(
+      ['--input', 'examples/inventory.json', '--exemptions', 'fixtures/exemptions/legacy-vault.yaml'],
+      'full-again.sarif',
+    );
+    expect(readFileSync(again.file, 'utf8')).toBe(readFileSync(file, 'utf8'));
+  });
+});
+
+describe('SARIF, GitHub profile', () => {
+  const { file, log } = scanToSarif(
+    ['--input', 'examples/inventory.json', '--sarif-profile', 'github', '--exemptions', 'fixtures/exemptions/legacy-vault.yaml'],
+    'github.sarif',
+  );
+
+  test('passes the Multitool with the GitHub rules on, and the official schema', () => {
+    expectSchemaValid(log);
+    expect(multitoolErrors(file)).toEqual([]);
+  });
+
+  test('only open failures; live resources get a lower-case pseudo-path at line 1 and the id as a logical location', () => {
+    const results = log.runs.flatMap((run) => run.results ?? []);
+    expect(results).toHaveLength(18); // 19 findings, one exempted
+    expect(results.some((r) => r.ruleId === 'keyvault.rbac-authorization')).toBe(false);
+    expect(results.every((r) => !r.suppressions && !r.baselineState)).toBe(true);
+    const purge = results.find((r) => r.ruleId === 'keyvault.purge-protection')!;
+    expect(purge.locations![0]).toEqual({
+      physicalLocation: {
+        artifactLocation: {
+          uri: 'azure/subscriptions/3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11/resourcegroups/rg-legacy/providers/microsoft.keyvault/vaults/kv-legacy-app',
+        },
+        region: { startLine: 1, startColumn: 1 },
+      },
+      logicalLocations: [
+        {
+          fullyQualifiedName:
+            '/subscriptions/3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11/resourceGroups/rg-legacy/providers/Microsoft.KeyVault/vaults/kv-legacy-app',
+          name: 'kv-legacy-app',
+          kind: 'resource',
+        },
+      ],
+    });
+  });
+
+  test('one run per subscription, categorised', () => {
+    expect(log.runs.map((run) => run.automationDetails?.id)).toEqual(['keyscope/azure/3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11/']);
+  });
+
+  test('an unknown evaluation is a warning', () => {
+    const unknown = scanToSarif(['--input', 'fixtures/inventories/one-unknown.json', '--sarif-profile', 'github'], 'unknown.sarif');
+    expect(unknown.log.runs[0]!.results!.map((r) => [r.ruleId, r.level, r.kind])).toEqual([
+      ['keyvault.purge-protection', 'warning', 'open'],
+    ]);
+  });
+
+  test('pseudo-paths are stable and lower-case, nested resources keep their parent', () => {
+    expect(pseudoPath('/subscriptions/S/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/KV/keys/My Key')).toBe(
+      'azure/subscriptions/s/resourcegroups/rg/providers/microsoft.keyvault/vaults/kv/keys/my%20key',
+    );
+  });
+});
+
+/** A source that serves fixed resources and problems, as a live source would. */
+class FixedSource implements InventorySource {
+  readonly label = 'graph:tenant';
+  constructor(
+    private readonly resources: Resource[],
+    private readonly problems: ScanProblem[] = [],
+    private readonly covered: string[] = [],
+  ) {}
+  async *batches(options: ReadOptions): AsyncIterable<SourceBatch> {
+    await Promise.resolve();
+    for (const subscription of this.covered) options.covered?.(subscription);
+    for (const problem of this.problems) options.report(problem);
+    yield { kind: 'resources', resources: this.resources };
+  }
+}
+
+function engine(): Engine {
+  const config = loadConfig(undefined, root);
+  return buildEngine(selectDefinitions(loadDefinitions(config, [], root), config), []);
+}
+
+function vault(subscription: string, name: string, purgeProtection: boolean): Resource {
+  return {
+    id: `/subscriptions/${subscription}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/${name}`,
+    type: 'microsoft.keyvault/vaults',
+    name,
+    subscriptionId: subscription,
+    origin: { kind: 'graph', subscriptionId: subscription },
+    properties: {
+      enableSoftDelete: true,
+      enableRbacAuthorization: true,
+      enablePurgeProtection: purgeProtection,
+      softDeleteRetentionInDays: 90,
+    },
+  };
+}
+
+const SUB_A = 'aaaaaaaa-0000-0000-0000-000000000001';
+const SUB_B = 'bbbbbbbb-0000-0000-0000-000000000002';
+
+async function scan(resources: Resource[], problems: ScanProblem[] = [], covered: string[] = []): Promise<ScanResult> {
+  return runScan(engine(), [new FixedSource(resources, problems, covered)], { version: 'test' });
+}
+
+describe('a subscription that could not be read keeps its alerts open', () => {
+  test('its category gets no run, so GitHub keeps its alerts; the other subscription is reported in full', async () => {
+    const previous = sarifLogs(await scan([vault(SUB_A, 'kv-a', false), vault(SUB_B, 'kv-b', false)]), { profile: 'github' });
+    const previousCategories = previous.flatMap((l) => l.runs.map((r) => r.automationDetails!.id));
+    expect(previousCategories).toEqual([`${CATEGORY.azure(SUB_A)}/`, `${CATEGORY.azure(SUB_B)}/`]);
+    const bAlerts = previous.flatMap((l) =>
+      l.runs.filter((r) => r.automationDetails!.id === `${CATEGORY.azure(SUB_B)}/`).flatMap((r) => r.results!),
+    );
+    expect(bAlerts.length).toBeGreaterThan(0);
+
+    // B is trimmed by RBAC this time: Resource Graph returns no rows for it.
+    const now = await scan(
+      [vault(SUB_A, 'kv-a', false)],
+      [{ code: 'subscription-not-read', message: 'not in resourcecontainers (RBAC?)', target: SUB_B }],
+      [SUB_A],
+    );
+    const current = sarifLogs(now, { profile: 'github' });
+    const runs = current.flatMap((l) => l.runs);
+    // GitHub closes an alert only when a newer analysis of the same category lacks it: B has no newer analysis.
+    expect(runs.map((r) => r.automationDetails!.id)).toEqual([`${CATEGORY.azure(SUB_A)}/`]);
+    expect(runs[0]!.results!.map((r) => r.partialFingerprints!['keyscope/v1'])).toEqual(
+      previous[0]!.runs[0]!.results!.map((r) => r.partialFingerprints!['keyscope/v1']),
+    );
+    expect(runs[0]!.invocations![0]).toMatchObject({
+      executionSuccessful: false,
+      toolExecutionNotifications: [
+        { level: 'error', descriptor: { id: 'subscription-not-read' }, message: { text: expect.stringContaining(SUB_B) } },
+      ],
+    });
+  });
+
+  test('a subscription read with nothing wrong still gets its (empty) run, so fixed alerts close', async () => {
+    const logs = sarifLogs(await scan([vault(SUB_A, 'kv-a', true)], [], [SUB_A, SUB_B]), { profile: 'github' });
+    expect(logs[0]!.runs.map((r) => [r.automationDetails!.id, r.results!.length])).toEqual([
+      [`${CATEGORY.azure(SUB_A)}/`, 0],
+      [`${CATEGORY.azure(SUB_B)}/`, 0],
+    ]);
+  });
+});
+
+describe("GitHub's limits", () => {
+  test('runs are split across files (5 a file by default), every file valid', () => {
+    const resources = Array.from({ length: 25 }, (_, i) =>
+      vault(`0000${String(i).padStart(4, '0')}-1111-2222-3333-444455556666`, `kv-${i}`, false),
+    );
+    const inventory = path.join(work, 'twenty-five-subscriptions.json');
+    writeFileSync(inventory, JSON.stringify(resources.map(({ origin: _origin, ...rest }) => rest)));
+    const result = runCli([
+      'scan',
+      '--input',
+      inventory,
+      '--format',
+      'sarif',
+      '--sarif-profile',
+      'github',
+      '--output',
+      path.join(work, 'split.sarif'),
+    ]);
+    expect(result.code).toBe(1);
+    const parts = readdirSync(work)
+      .filter((f) => /^split\.\d\.sarif$/.test(f))
+      .sort();
+    expect(parts).toEqual(['split.1.sarif', 'split.2.sarif', 'split.3.sarif', 'split.4.sarif', 'split.5.sarif']);
+    const logs = parts.map((p) => JSON.parse(readFileSync(path.join(work, p), 'utf8')) as Log);
+    expect(logs.map((l) => l.runs.length)).toEqual([5, 5, 5, 5, 5]);
+    const categories = logs.flatMap((l) => l.runs.map((r) => r.automationDetails!.id));
+    expect(new Set(categories).size).toBe(25);
+    expect(multitoolErrors(...parts.map((part) => path.join(work, part)))).toEqual([]);
+    // GitHub's hard limit is 20 runs a file.
+    runCli([
+      'scan',
+      '--input',
+      inventory,
+      '--format',
+      'sarif',
+      '--sarif-profile',
+      'github',
+      '--sarif-max-runs',
+      '20',
+      '--output',
+      path.join(work, 'wide.sarif'),
+    ]);
+    expect((JSON.parse(readFileSync(path.join(work, 'wide.1.sarif'), 'utf8')) as Log).runs).toHaveLength(20);
+    expect(runCli(['scan', '--input', inventory, '--format', 'sarif', '--sarif-max-runs', '21']).code).toBe(2);
+  });
+
+  test('a run over 25,000 results keeps the most severe and says so', async () => {
+    const resources = Array.from({ length: 9000 }, (_, i) => {
+      const v = vault(SUB_A, `kv-${i}`, false);
+      v.properties = { enableSoftDelete: true, softDeleteRetentionInDays: 7 }; // fails purge, RBAC, retention
+      return v;
+    });
+    const [first] = sarifLogs(await scan(resources), { profile: 'github' });
+    const run = first!.runs[0]!;
+    expect(run.results).toHaveLength(GITHUB_LIMITS.resultsPerRun);
+    expect(run.results!.filter((r) => r.ruleId === 'keyvault.purge-protection')).toHaveLength(9000);
+    expect(run.invocations![0]!.toolExecutionNotifications!.map((n) => n.descriptor!.id)).toEqual(['results-truncated']);
+  });
+});
