@@ -1,17 +1,20 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvInstance, ErrorObject, ValidateFunction } from 'ajv';
 import { readSchema } from '../package.js';
 import { KeyscopeError } from '../errors/index.js';
 import type { YamlSource } from './yaml-source.js';
 
-const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
 /** Schemas users write against; they may refer to each other by `$id`. */
 const INPUT_SCHEMAS = ['rule.schema.json', 'config.schema.json', 'exemptions.schema.json'];
-let registered = false;
+let ajv: AjvInstance | undefined;
 
+// ajv is loaded on first use: a scan with the built-in pack and no
+// configuration file never validates anything, and loading it is start-up time.
 function validatorFor(schemaFile: string): ValidateFunction {
-  if (!registered) {
+  if (!ajv) {
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
     for (const file of INPUT_SCHEMAS) ajv.addSchema(readSchema(file), file);
-    registered = true;
   }
   const validate = ajv.getSchema(schemaFile);
   if (!validate) throw new Error(`unknown schema ${schemaFile}`);

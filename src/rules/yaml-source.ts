@@ -1,4 +1,5 @@
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Node } from 'yaml';
 import { KeyscopeError } from '../errors/index.js';
 import type { DocumentPath, LineColumn } from './types.js';
 
@@ -15,6 +16,8 @@ export interface YamlSource {
  * `file:line:col`. Syntax errors become `errorCode` errors at their position.
  */
 export function parseYamlSource(file: string, text: string, errorCode: string): YamlSource {
+  // Loaded on first use, like ajv: most scans parse no YAML at all (the built-in pack is bundled).
+  const { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
