@@ -1,10 +1,7 @@
 import type { Result as SarifResult, Log as SarifLog } from 'sarif';
 import type { Severity } from '../rules/index.js';
-import { sortFindings } from './run-scan.js';
-import type { Finding, FindingLocation, FindingResource } from './finding.js';
-
-/** How a finding relates to the previous scan. */
-export type BaselineState = 'new' | 'unchanged' | 'updated' | 'absent';
+import type { BaselineState, Finding, FindingLocation, FindingResource } from './finding.js';
+import { sortFindings } from './order.js';
 
 /** One finding of a previous scan, as much of it as a JSON or SARIF report keeps. */
 export interface BaselineEntry {

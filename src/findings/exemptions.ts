@@ -16,18 +16,6 @@ export interface Exemption {
   origin: string;
 }
 
-/** How a finding was suppressed (SARIF `suppressions[]`: kind external, status accepted). */
-export interface Suppression {
-  kind: 'external';
-  status: 'accepted';
-  justification: string;
-  expires: string;
-  approvedBy?: string;
-  ticket?: string;
-  /** The exemption that applied. */
-  exemption: string;
-}
-
 /** An exemption as the report lists it, with how many findings it matched. */
 export interface ExemptionReport {
   rule: string;

@@ -2,8 +2,21 @@ import { createHash, hash } from 'node:crypto';
 import type { CompiledRule, Evidence } from '../engine/index.js';
 import { canonicalizePathText, nameOf, resourceGroupOf, subscriptionOf, type Origin, type Resource } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
-import type { BaselineState } from './baseline.js';
-import type { Suppression } from './exemptions.js';
+
+/** How a finding relates to the previous scan. */
+export type BaselineState = 'new' | 'unchanged' | 'updated' | 'absent';
+
+/** How a finding was suppressed (SARIF `suppressions[]`: kind external, status accepted). */
+export interface Suppression {
+  kind: 'external';
+  status: 'accepted';
+  justification: string;
+  expires: string;
+  approvedBy?: string;
+  ticket?: string;
+  /** The exemption that applied, as `file:line:col`. */
+  exemption: string;
+}
 
 /** The resource a finding is about, as reports name it. */
 export interface FindingResource {

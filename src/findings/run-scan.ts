@@ -3,6 +3,7 @@ import type { ScanProblem } from '../model/index.js';
 import type { InventorySource } from '../sources/index.js';
 import { evaluateBatch } from './evaluate-batch.js';
 import type { Finding } from './finding.js';
+import { compareText, sortFindings } from './order.js';
 import { emptyCounts, emptySeverityCounts, type OutcomeCounts, type ScanResult, type SourceSummary } from './result.js';
 
 export interface ScanOptions {
@@ -90,27 +91,6 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
     findings,
     rules: engine.rules,
   };
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Sorts in place by rule id, then resource id, computing each sort key once. */
-export function sortFindings(findings: Finding[]): void {
-  const keyed = findings.map((finding) => ({ key: `${finding.ruleId}\u0000${finding.resource.id.toLowerCase()}`, finding }));
-  keyed.sort((a, b) => compareText(a.key, b.key) || compareFindings(a.finding, b.finding));
-  for (let i = 0; i < keyed.length; i++) findings[i] = keyed[i]!.finding;
-}
-
-/** Rule id, then resource id (case-insensitive), then where it was found: a total, stable order. */
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    compareText(a.ruleId, b.ruleId) ||
-    compareText(a.resource.id.toLowerCase(), b.resource.id.toLowerCase()) ||
-    compareText(a.resource.id, b.resource.id) ||
-    compareText(JSON.stringify(a.location), JSON.stringify(b.location))
-  );
 }
 
 function compareProblems(a: ScanProblem, b: ScanProblem): number {

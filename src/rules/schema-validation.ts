@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as AjvModule from 'ajv';
 import type { Ajv as AjvInstance, ErrorObject, ValidateFunction } from 'ajv';
 import { readSchema } from '../package.js';
 import { KeyscopeError } from '../errors/index.js';
@@ -12,7 +13,7 @@ let ajv: AjvInstance | undefined;
 // configuration file never validates anything, and loading it is start-up time.
 function validatorFor(schemaFile: string): ValidateFunction {
   if (!ajv) {
-    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+    const { Ajv } = createRequire(import.meta.url)('ajv') as typeof AjvModule;
     ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, verbose: true });
     for (const file of INPUT_SCHEMAS) ajv.addSchema(readSchema(file), file);
   }

@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
 import type { Node } from 'yaml';
 import { KeyscopeError } from '../errors/index.js';
 import type { DocumentPath, LineColumn } from './types.js';
@@ -17,7 +18,7 @@ export interface YamlSource {
  */
 export function parseYamlSource(file: string, text: string, errorCode: string): YamlSource {
   // Loaded on first use, like ajv: most scans parse no YAML at all (the built-in pack is bundled).
-  const { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  const { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } = createRequire(import.meta.url)('yaml') as typeof YamlModule;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];

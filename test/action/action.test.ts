@@ -18,7 +18,13 @@ const action = parse(readFileSync(path.join(root, 'action.yml'), 'utf8')) as {
 const scanStep = action.runs.steps.find((step) => step.id === 'scan')!;
 
 /** Runs the action's scan step as GitHub would: bash, with the inputs mapped through env. */
-function runScanStep(inputs: Record<string, string>): { code: number | null; output: string; summary: string; sarifDir: string; stderr: string } {
+function runScanStep(inputs: Record<string, string>): {
+  code: number | null;
+  output: string;
+  summary: string;
+  sarifDir: string;
+  stderr: string;
+} {
   const work = mkdtempSync(path.join(tmpdir(), 'keyscope-action-'));
   const output = path.join(work, 'output');
   const summary = path.join(work, 'summary.md');
@@ -37,7 +43,13 @@ function runScanStep(inputs: Record<string, string>): { code: number | null; out
     env: { ...process.env, ...env, GITHUB_ACTION_PATH: root, GITHUB_OUTPUT: output, GITHUB_STEP_SUMMARY: summary },
     encoding: 'utf8',
   });
-  return { code: result.status, output: readFileSync(output, 'utf8'), summary: readFileSync(summary, 'utf8'), sarifDir: env['KS_SARIF_DIR'], stderr: result.stderr };
+  return {
+    code: result.status,
+    output: readFileSync(output, 'utf8'),
+    summary: readFileSync(summary, 'utf8'),
+    sarifDir: env['KS_SARIF_DIR'],
+    stderr: result.stderr,
+  };
 }
 
 describe('the GitHub Action (action.yml)', () => {
@@ -45,7 +57,21 @@ describe('the GitHub Action (action.yml)', () => {
     expect(action.runs.using).toBe('composite');
     expect(JSON.stringify(action.runs.steps)).toContain('"node-version":24');
     const help = runCli(['scan', '--help']).stdout;
-    const flags = ['input', 'template', 'parameters', 'plan', 'subscription', 'management-group', 'tenant', 'rules', 'config', 'fail-on', 'fail-on-new', 'baseline', 'exemptions'];
+    const flags = [
+      'input',
+      'template',
+      'parameters',
+      'plan',
+      'subscription',
+      'management-group',
+      'tenant',
+      'rules',
+      'config',
+      'fail-on',
+      'fail-on-new',
+      'baseline',
+      'exemptions',
+    ];
     for (const flag of flags) {
       expect(Object.keys(action.inputs)).toContain(flag);
       expect([flag, help.includes(`--${flag}`)]).toEqual([flag, true]);
@@ -58,15 +84,22 @@ describe('the GitHub Action (action.yml)', () => {
     expect(run.code).toBe(0); // the step itself succeeds; the gate step fails later, after the upload
     expect(run.output).toBe('exit-code=1\n');
     expect(run.summary).toMatch(/^## keyscope\n\n❌ \*\*18 open findings\.\*\*/);
-    const sarif = JSON.parse(readFileSync(path.join(run.sarifDir, 'keyscope.sarif'), 'utf8')) as { runs: { automationDetails: { id: string } }[] };
+    const sarif = JSON.parse(readFileSync(path.join(run.sarifDir, 'keyscope.sarif'), 'utf8')) as {
+      runs: { automationDetails: { id: string } }[];
+    };
     expect(sarif.runs.map((r) => r.automationDetails.id)).toEqual(['keyscope/azure/3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11/']);
     expect(existsSync(path.join(path.dirname(run.sarifDir), 'keyscope.json'))).toBe(true);
   });
 
   test('multi-line inputs become repeated flags', () => {
-    const run = runScanStep({ input: 'fixtures/inventories/three-vaults.json\nfixtures/inventories/three-vaults.ndjson\n', 'fail-on': 'none' });
+    const run = runScanStep({
+      input: 'fixtures/inventories/three-vaults.json\nfixtures/inventories/three-vaults.ndjson\n',
+      'fail-on': 'none',
+    });
     expect(run.output).toBe('exit-code=0\n');
-    const report = JSON.parse(readFileSync(path.join(path.dirname(run.sarifDir), 'keyscope.json'), 'utf8')) as { scan: { sources: unknown[] } };
+    const report = JSON.parse(readFileSync(path.join(path.dirname(run.sarifDir), 'keyscope.json'), 'utf8')) as {
+      scan: { sources: unknown[] };
+    };
     expect(report.scan.sources).toHaveLength(2);
   });
 });
