@@ -21,10 +21,13 @@ export function locationText(finding: Finding): string {
       return `${location.file}:${location.line}`;
     case 'arm':
       return `${location.file}:${location.line}:${location.column}`;
-    case 'terraform':
+    case 'terraform': {
+      // Positions are in the .tf file when keyscope found the configuration, else in the plan.
+      const file = location.configFile ?? location.file;
       return location.line === undefined
-        ? `${location.file} (${location.address})`
-        : `${location.file}:${location.line}:${location.column ?? 1} (${location.address})`;
+        ? `${file} (${location.address})`
+        : `${file}:${location.line}:${location.column ?? 1} (${location.address})`;
+    }
     case 'example':
       return `${location.file} (example '${location.example}')`;
     case 'graph':
