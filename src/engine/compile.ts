@@ -86,6 +86,16 @@ export function isUnknownPath(unknown: readonly string[], path: string): boolean
   return false;
 }
 
+/**
+ * Is the array at `path` (canonical) unknown as a whole: the path itself or
+ * one around it? Unknown parts inside its members do not change how many
+ * members there are; a `where` that reads them finds them unknown itself.
+ */
+function isUnknownArray(unknown: readonly string[], path: string): boolean {
+  for (const u of unknown) if (u === path || (path.length > u.length && startsWithSegment(path, u))) return true;
+  return false;
+}
+
 function startsWithSegment(long: string, prefix: string): boolean {
   if (!long.startsWith(prefix)) return false;
   const next = long.charCodeAt(prefix.length);
@@ -266,7 +276,7 @@ class Compiler {
       return all;
     };
     const tally = (scope: Scope): { matched: number; undecided: number } | undefined => {
-      if (scope.unknown && isUnknownPath(scope.unknown, arrayAccessor.canonical)) return undefined;
+      if (scope.unknown && isUnknownArray(scope.unknown, arrayAccessor.canonical)) return undefined;
       let matched = 0;
       let undecided = 0;
       for (const member of members(scope)) {

@@ -67,12 +67,14 @@ export interface TemplateOrigin {
 /** A Terraform plan (`terraform show -json`). */
 export interface PlanOrigin {
   kind: 'terraform';
+  /** The plan file. */
   file: string;
   /** The resource address, e.g. `azurerm_key_vault.main`. */
   address: string;
+  /** Positions (here and in `properties`) are in `configFile` when it is set, else in the plan file. */
   line?: number;
   column?: number;
-  /** The configuration file that declares the resource, when the plan carries it. */
+  /** The `.tf` file that declares the resource, when keyscope found it beside the plan. */
   configFile?: string;
   properties?: Record<string, SourcePoint>;
 }

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import { TerraformSource } from '../../sources/index.js';
+import { displayFile } from './export-kind.js';
+import { collect, type SourceKind } from './source-kind.js';
+
+/** `--plan FILE`: Terraform plans, as `terraform show -json PLANFILE` writes them. */
+export const planKind: SourceKind = {
+  usage: '--plan FILE',
+  addOptions(command) {
+    command.option(
+      '--plan <file>',
+      'a Terraform plan as JSON (terraform plan -out tfplan && terraform show -json tfplan > plan.json); repeatable',
+      collect,
+      [],
+    );
+  },
+  createSources(flags, { io, quiet }) {
+    const plans = (flags['plan'] as string[] | undefined) ?? [];
+    const note = quiet ? undefined : (message: string): void => void io.stderr.write(`keyscope: ${message}\n`);
+    return plans.map(
+      (file) => new TerraformSource(displayFile(file, io.cwd), { path: path.resolve(io.cwd, file), ...(note ? { note } : {}) }),
+    );
+  },
+};

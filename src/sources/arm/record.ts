@@ -1,0 +1,59 @@
+import type { Resource, TemplateOrigin } from '../../model/index.js';
+import type { ExpandedResource } from './expand.js';
+import { setKey } from './json-text.js';
+import { isObject, Lambda, Unknown } from './values.js';
+
+/**
+ * Turns an expanded resource into the record every rule reads: shaped as
+ * Resource Graph returns a resource, with unknown values taken out and
+ * listed as unknown paths (lower-case, dotted, `[*]` for array members).
+ */
+export function toRecord(resource: ExpandedResource, file: string): Resource {
+  const unknown: string[] = [];
+  const record: Resource = { id: resource.id, name: resource.name, type: resource.type };
+  if (!resource.nameKnown) unknown.push('name');
+  const { scope } = resource;
+  if (scope.kind === 'resourceGroup' || scope.kind === 'subscription') {
+    if (typeof scope.subscriptionId?.value === 'string') record.subscriptionId = scope.subscriptionId.value;
+  }
+  if (scope.kind === 'resourceGroup' && typeof scope.resourceGroup?.value === 'string') record.resourceGroup = scope.resourceGroup.value;
+  for (const [key, value] of resource.fields) {
+    const clean = withoutUnknowns(value, key.toLowerCase(), unknown);
+    if (clean !== undefined) setKey(record, key, clean);
+  }
+  const origin: TemplateOrigin = {
+    kind: 'arm',
+    file,
+    line: resource.at.line,
+    column: resource.at.column,
+    pointer: resource.at.pointer ?? '',
+    ...(resource.via.length ? { via: resource.via } : {}),
+    properties: resource.points,
+  };
+  record.origin = origin;
+  if (unknown.length) record.unknown = [...new Set(unknown)];
+  return record;
+}
+
+/** A copy of the value without its unknowns, whose paths are added to `unknown`. Undefined when the whole value is unknown. */
+function withoutUnknowns(value: unknown, path: string, unknown: string[]): unknown {
+  if (value instanceof Unknown || value instanceof Lambda) {
+    unknown.push(path);
+    return undefined;
+  }
+  if (Array.isArray(value)) {
+    return value.map((item) => {
+      const clean = withoutUnknowns(item, `${path}[*]`, unknown);
+      return clean === undefined ? null : clean;
+    });
+  }
+  if (isObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+      const clean = withoutUnknowns(value[key], `${path}.${key.toLowerCase()}`, unknown);
+      if (clean !== undefined) setKey(out, key, clean);
+    }
+    return out;
+  }
+  return value;
+}

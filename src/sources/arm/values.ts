@@ -1,0 +1,112 @@
+import type { Expression } from './expression-ast.js';
+
+/**
+ * A value only known at deployment: a `reference()`, a `listKeys()`, a
+ * parameter nobody gave. It flows through expressions like any value; a
+ * property that ends up holding it becomes an unknown path of the resource.
+ */
+export class Unknown {
+  constructor(readonly reason: string) {}
+}
+
+/** A `lambda(...)` value: only the lambda functions (filter, map, reduce...) take one. */
+export class Lambda {
+  constructor(
+    readonly parameters: readonly string[],
+    readonly body: Expression,
+    /** Where it was written: the evaluator's context, opaque here. */
+    readonly context: unknown,
+  ) {}
+}
+
+/** A template that cannot be evaluated as written: Azure Resource Manager would reject it too. */
+export class TemplateError extends Error {
+  constructor(
+    message: string,
+    /** Offset of the culprit inside the expression text, when known. */
+    readonly index?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const isUnknown = (value: unknown): value is Unknown => value instanceof Unknown;
+
+/** True when the value is unknown or holds an unknown anywhere inside it. */
+export function containsUnknown(value: unknown): boolean {
+  if (value instanceof Unknown) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (isObject(value)) {
+    for (const key in value) if (containsUnknown(value[key])) return true;
+  }
+  return false;
+}
+
+/** The first unknown found in a value, to carry its reason along. */
+export function firstUnknown(value: unknown): Unknown | undefined {
+  if (value instanceof Unknown) return value;
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = firstUnknown(item);
+      if (found) return found;
+    }
+  } else if (isObject(value)) {
+    for (const key in value) {
+      const found = firstUnknown(value[key]);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** A JSON object (not an array, not null, not an Unknown or Lambda). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Unknown) && !(value instanceof Lambda);
+}
+
+/** The template language's name for a value's type, for messages. */
+export function typeName(value: unknown): string {
+  if (value === null || value === undefined) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (value instanceof Lambda) return 'lambda';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'number';
+  if (typeof value === 'boolean') return 'bool';
+  if (typeof value === 'string') return 'string';
+  return 'object';
+}
+
+/** Reads an object's key case-insensitively, exact spelling first. */
+export function getKey(target: Record<string, unknown>, key: string): { found: boolean; value: unknown } {
+  if (Object.prototype.hasOwnProperty.call(target, key)) return { found: true, value: target[key] };
+  const lower = key.toLowerCase();
+  for (const k in target) if (k.toLowerCase() === lower) return { found: true, value: target[k] };
+  return { found: false, value: undefined };
+}
+
+/** Deep equality as `equals()` compares: strings case-sensitively, object keys case-insensitively. */
+export function deepEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || a === undefined || b === undefined) return (a ?? null) === (b ?? null);
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((item, i) => deepEquals(item, b[i]));
+  }
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    if (ka.length !== Object.keys(b).length) return false;
+    return ka.every((key) => {
+      const other = getKey(b, key);
+      return other.found && deepEquals(a[key], other.value);
+    });
+  }
+  return false;
+}
+
+/** Text of a value as `string()` and `format()` produce it (.NET spells booleans True/False). */
+export function toText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return String(value);
+  return JSON.stringify(value);
+}

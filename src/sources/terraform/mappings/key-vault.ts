@@ -1,0 +1,60 @@
+import type { ResourceMapping } from '../mapping-types.js';
+
+export const keyVault: ResourceMapping = {
+  terraform: 'azurerm_key_vault',
+  azure: 'Microsoft.KeyVault/vaults',
+  id: { kind: 'resource-group', provider: 'Microsoft.KeyVault/vaults' },
+  idAttribute: 'id',
+  source: 'https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/key_vault',
+  properties: [
+    { to: 'properties.tenantId', from: 'tenant_id' },
+    { to: 'properties.sku.family', value: 'A', note: 'the only vault SKU family; the provider always sends it' },
+    { to: 'properties.sku.name', from: 'sku_name' },
+    {
+      to: 'properties.enablePurgeProtection',
+      from: 'purge_protection_enabled',
+      default: false,
+      note: 'provider default `false`: the flag is sent only when `true`',
+    },
+    {
+      to: 'properties.enableSoftDelete',
+      from: 'soft_delete_enabled',
+      default: true,
+      note: '`soft_delete_enabled` exists in azurerm 2.x only; from 3.0 the provider always sends `true`',
+    },
+    { to: 'properties.softDeleteRetentionInDays', from: 'soft_delete_retention_days', default: 90, note: 'provider default 90' },
+    {
+      to: 'properties.enableRbacAuthorization',
+      from: ['rbac_authorization_enabled', 'enable_rbac_authorization'],
+      default: false,
+      note: '`enable_rbac_authorization` is the older name, deprecated in azurerm 4.x; provider default `false`',
+    },
+    { to: 'properties.enabledForDeployment', from: 'enabled_for_deployment', default: false },
+    { to: 'properties.enabledForDiskEncryption', from: 'enabled_for_disk_encryption', default: false },
+    { to: 'properties.enabledForTemplateDeployment', from: 'enabled_for_template_deployment', default: false },
+    {
+      to: 'properties.publicNetworkAccess',
+      from: 'public_network_access_enabled',
+      convert: 'enabled-disabled',
+      default: 'Enabled',
+      note: 'provider default `true`',
+    },
+    { to: 'properties.networkAcls.defaultAction', from: 'network_acls[0].default_action' },
+    { to: 'properties.networkAcls.bypass', from: 'network_acls[0].bypass' },
+    { to: 'properties.accessPolicies[*].tenantId', from: 'access_policy[*].tenant_id' },
+    { to: 'properties.accessPolicies[*].objectId', from: 'access_policy[*].object_id' },
+    { to: 'properties.accessPolicies[*].applicationId', from: 'access_policy[*].application_id' },
+    {
+      to: 'properties.accessPolicies[*].permissions.keys',
+      from: 'access_policy[*].key_permissions',
+      note: 'names as written (`Get`, `UnwrapKey`); rules compare them case-insensitively',
+    },
+    { to: 'properties.accessPolicies[*].permissions.secrets', from: 'access_policy[*].secret_permissions' },
+    { to: 'properties.accessPolicies[*].permissions.certificates', from: 'access_policy[*].certificate_permissions' },
+    { to: 'properties.accessPolicies[*].permissions.storage', from: 'access_policy[*].storage_permissions' },
+  ],
+  notes: [
+    '`access_policy` is optional and computed: left out, it is unknown until apply (policies may come from `azurerm_key_vault_access_policy` resources), so rules reading access policies report unknown. Write `access_policy = []` to say there are none.',
+    'The provider recovers a soft-deleted vault of the same name at apply time (`createMode: recover`); a plan cannot know, so `properties.createMode` is never set.',
+  ],
+};
