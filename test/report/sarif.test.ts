@@ -5,6 +5,7 @@ import path from 'node:path';
 import type { Log } from 'sarif';
 import { type Ajv } from 'ajv';
 import Ajv04Module from 'ajv-draft-04';
+import addFormatsModule from 'ajv-formats';
 import { type Engine } from '../../src/engine/index.js';
 import { runScan, type ScanResult } from '../../src/findings/index.js';
 import type { Resource, ScanProblem } from '../../src/model/index.js';
@@ -23,9 +24,13 @@ const githubRules = existsSync(path.join(sharedDir, 'reference', 'sarif', 'multi
 
 // ajv-draft-04 is CommonJS: seen from an ES module, its class is the default export's `default`.
 const Ajv04 = (Ajv04Module as unknown as { default: new (options: object) => Ajv }).default;
-const validateOfficial = existsSync(officialSchema)
-  ? new Ajv04({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(officialSchema, 'utf8')) as object)
-  : undefined;
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+function officialValidator(): ReturnType<Ajv['compile']> {
+  const ajv = new Ajv04({ allErrors: true, strict: false });
+  addFormats(ajv);
+  return ajv.compile(JSON.parse(readFileSync(officialSchema, 'utf8')) as object);
+}
+const validateOfficial = existsSync(officialSchema) ? officialValidator() : undefined;
 
 /** Validates against the official SARIF 2.1.0 schema (from ../shared; skipped without it). */
 function expectSchemaValid(log: unknown): void {
