@@ -41,6 +41,7 @@ export async function runInProcess(args: readonly string[], cwd = root): Promise
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
     stdoutIsTTY: false,
+    stderrIsTTY: false,
     env: { NO_COLOR: '1' },
     cwd,
     writeFile(file, pieces) {

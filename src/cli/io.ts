@@ -9,6 +9,8 @@ export interface CliIo {
   stderr: TextSink;
   /** Whether stdout is a terminal (default format text, colour). */
   stdoutIsTTY: boolean;
+  /** Whether stderr is a terminal (progress lines that redraw themselves). */
+  stderrIsTTY: boolean;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** Writes a file in pieces (outputs may be large); resolves when it is flushed. */

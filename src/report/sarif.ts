@@ -127,10 +127,12 @@ function readCategories(result: ScanResult): string[] {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SUBSCRIPTION_IN_ID = /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/|$)/i;
 
 /**
  * Categories that must not be uploaded because part of them was not read:
- * a problem naming a subscription withholds that subscription's run; a
+ * a problem naming a subscription, or a resource in it, withholds that
+ * subscription's run; a
  * problem with a file withholds the runs that file could have fed (the
  * pre-deployment gate for templates and plans, every subscription for an
  * export), because an incomplete run would close alerts that still hold.
@@ -139,8 +141,10 @@ function withheldCategories(result: ScanResult): Set<string> {
   const withheld = new Set<string>();
   const sourceKinds = new Map(result.scan.sources.map((source) => [source.target, source.kind]));
   for (const problem of result.scan.errors) {
-    if (GUID.test(problem.target)) {
-      withheld.add(CATEGORY.azure(problem.target));
+    // A subscription, or a resource in one (an enrichment call that failed).
+    const subscription = GUID.test(problem.target) ? problem.target : SUBSCRIPTION_IN_ID.exec(problem.target)?.[1];
+    if (subscription) {
+      withheld.add(CATEGORY.azure(subscription));
       continue;
     }
     const kind =

@@ -269,6 +269,18 @@ describe('a subscription that could not be read keeps its alerts open', () => {
     });
   });
 
+  test('a failed call for one resource withholds only its subscription', async () => {
+    const keyId = `/subscriptions/${SUB_B}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-b/keys/cmk`;
+    const logs = sarifLogs(
+      await scan(
+        [vault(SUB_A, 'kv-a', false), vault(SUB_B, 'kv-b', false)],
+        [{ code: 'enrichment-failed', message: '403 reading the key', target: keyId }],
+      ),
+      { profile: 'github' },
+    );
+    expect(logs.flatMap((l) => l.runs.map((r) => r.automationDetails!.id))).toEqual([`${CATEGORY.azure(SUB_A)}/`]);
+  });
+
   test('a subscription read with nothing wrong still gets its (empty) run, so fixed alerts close', async () => {
     const logs = sarifLogs(await scan([vault(SUB_A, 'kv-a', true)], [], [SUB_A, SUB_B]), { profile: 'github' });
     expect(logs[0]!.runs.map((r) => [r.automationDetails!.id, r.results!.length])).toEqual([

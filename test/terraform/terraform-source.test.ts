@@ -1,5 +1,5 @@
 import type { PlanOrigin, Resource, ScanProblem } from '../../src/model/index.js';
-import { TerraformSource, type TerraformSourceOptions } from '../../src/sources/index.js';
+import { TerraformSource, type TerraformSourceOptions } from '../../src/sources/terraform/terraform-source.js';
 import { fixture } from '../helpers.js';
 
 const SUB = '3f2a5c1e-8d4b-4e0a-9c7f-1b2d3e4f5a6b';

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { TerraformSource } from '../../sources/index.js';
 import { displayFile } from './export-kind.js';
 import { collect, type SourceKind } from './source-kind.js';
 
@@ -14,8 +13,11 @@ export const planKind: SourceKind = {
       [],
     );
   },
-  createSources(flags, { io, quiet }) {
+  async createSources(flags, { io, quiet }) {
     const plans = (flags['plan'] as string[] | undefined) ?? [];
+    if (plans.length === 0) return [];
+    // The plan reader is loaded only when plans are scanned.
+    const { TerraformSource } = await import('../../sources/terraform/terraform-source.js');
     const note = quiet ? undefined : (message: string): void => void io.stderr.write(`keyscope: ${message}\n`);
     return plans.map(
       (file) => new TerraformSource(displayFile(file, io.cwd), { path: path.resolve(io.cwd, file), ...(note ? { note } : {}) }),

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors/index.js';
-import { classifyJson, discoverTemplates, EmptyTemplateFolder, TemplateSource, type TemplateFile } from '../../sources/arm/index.js';
+import type { TemplateFile } from '../../sources/arm/index.js';
 import type { InventorySource } from '../../sources/index.js';
 import { displayFile } from './export-kind.js';
 import { collect, type SourceKind } from './source-kind.js';
@@ -29,7 +29,7 @@ export const templateKind: SourceKind = {
         [],
       );
   },
-  createSources(flags, { io, quiet }) {
+  async createSources(flags, { io, quiet }) {
     const templates = (flags['template'] as string[] | undefined) ?? [];
     const parameterFlags = (flags['parameters'] as string[] | undefined) ?? [];
     if (templates.length === 0) {
@@ -40,6 +40,8 @@ export const templateKind: SourceKind = {
         );
       return [];
     }
+    // The template evaluator is loaded only when templates are scanned.
+    const { classifyJson, discoverTemplates, EmptyTemplateFolder, TemplateSource } = await import('../../sources/arm/index.js');
     const note = quiet ? undefined : (message: string): void => void io.stderr.write(`keyscope: ${message}\n`);
     const toFile = (full: string): TemplateFile => ({ path: full, file: displayFile(full, io.cwd) });
 
@@ -55,7 +57,7 @@ export const templateKind: SourceKind = {
         if (discovery.templates.length === 0) emptyFolders.push(displayFile(full, io.cwd));
         found.push(...discovery.templates);
       } else {
-        if (readKind(full) === 'parameters') {
+        if (readKind(full, classifyJson) === 'parameters') {
           throw new UsageError(`${given} is a deployment parameters file, not a template`, `give it with --parameters ${given}`);
         }
         found.push(full);
@@ -86,7 +88,7 @@ function isDirectory(full: string): boolean {
   }
 }
 
-function readKind(full: string): string | undefined {
+function readKind(full: string, classifyJson: (text: string) => { kind: string }): string | undefined {
   try {
     return classifyJson(readFileSync(full, 'utf8')).kind;
   } catch {

@@ -63,7 +63,8 @@ export function parseBlock(block: RecordBlock, receive: (resource: Resource) => 
       continue;
     }
     const resource = value as Resource;
-    resource.origin = { kind: 'export', file, line };
+    // A live scan's --export keeps each record's graph origin, so its replay reports the same locations.
+    if ((resource.origin as { kind?: unknown } | undefined)?.kind !== 'graph') resource.origin = { kind: 'export', file, line };
     resources++;
     receive(resource);
   }

@@ -1,0 +1,10 @@
+export { GraphSource, type GraphSourceOptions } from './graph-source.js';
+export { CLOUDS, CLOUD_NAMES, resolveSettings, type AzureSettings, type CloudName } from './cloud.js';
+export { createCredential } from './credential.js';
+export { AUTH_METHODS, type AuthMethod } from './auth-methods.js';
+export { GraphLog, type GraphLogOptions, type TextSink } from './progress.js';
+export { planGraph, tableOf, type GraphPlan, type TableQuery, type TypeReads } from './plan.js';
+export { tableQueryText, COVERAGE_QUERY, kqlString } from './kql.js';
+export { QuotaPacer, parseTimeSpan, retryAfterCapPolicy, type Clock } from './pacing.js';
+export { normalizeSubscriptions, scopeLabel, type GraphScope } from './scope.js';
+export { CHILD_ENRICHMENTS, ATTACH_ENRICHMENTS } from './enrichments.js';
