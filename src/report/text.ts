@@ -55,10 +55,15 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
       out += `\n${paint(SEVERITY_COLOUR[finding.severity], finding.severity.toUpperCase().padEnd(8))} ${paint(BOLD, current)}  ${rule?.definition.title ?? ''}${tally ? `  (${tally})` : ''}\n`;
     }
     const mark = finding.status === 'fail' ? paint(SEVERITY_COLOUR.high, '✖ fail   ') : paint(SEVERITY_COLOUR.medium, '? unknown');
-    out += `  ${mark} ${finding.resource.name}  ${paint(DIM, finding.resource.id)}\n`;
-    for (const evidence of finding.evidence) out += `              ${describeEvidence(evidence)}\n`;
     const where = locationText(finding);
-    if (where) out += `              ${paint(DIM, `at ${where}`)}\n`;
+    if (finding.location.kind === 'arm' || finding.location.kind === 'terraform') {
+      // Templates and plans: one line the way compilers print, so editors and CI logs link to it.
+      out += `  ${where}  ${finding.ruleId}  ${finding.status === 'unknown' ? 'unknown: ' : ''}${finding.message}\n`;
+    } else {
+      out += `  ${mark} ${finding.resource.name}  ${paint(DIM, finding.resource.id)}\n`;
+      for (const evidence of finding.evidence) out += `              ${describeEvidence(evidence)}\n`;
+      if (where) out += `              ${paint(DIM, `at ${where}`)}\n`;
+    }
     if (out.length > 1 << 16) {
       yield out;
       out = '';
