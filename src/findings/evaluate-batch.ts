@@ -25,11 +25,16 @@ export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<st
     if (status === 'fail' || status === 'unknown') findings.push(makeFinding(rule, status, scope.resource, rule.explain(scope)));
   };
   const evaluate = (resource: Resource): void => {
-    const subscription = resource.subscriptionId;
-    if (typeof subscription === 'string' && subscription) scopes.add(subscription.toLowerCase());
-    else {
-      const parsed = subscriptionOf(resource);
-      if (parsed) scopes.add(parsed.toLowerCase());
+    // Only deployed resources (live or exported) cover a subscription; a template or
+    // plan names one it has not read, and an empty run for it would close live alerts.
+    const kind = resource.origin?.kind;
+    if (kind === 'export' || kind === 'graph') {
+      const subscription = resource.subscriptionId;
+      if (typeof subscription === 'string' && subscription) scopes.add(subscription.toLowerCase());
+      else {
+        const parsed = subscriptionOf(resource);
+        if (parsed) scopes.add(parsed.toLowerCase());
+      }
     }
     engine.evaluate(resource, receive);
   };

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { root, runCli } from '../helpers.js';
+import { checkedSarif } from '../support/sarif-check.js';
 
 interface Step {
   id?: string;
@@ -84,7 +85,7 @@ describe('the GitHub Action (action.yml)', () => {
     expect(run.code).toBe(0); // the step itself succeeds; the gate step fails later, after the upload
     expect(run.output).toBe('exit-code=1\n');
     expect(run.summary).toMatch(/^## keyscope\n\n❌ \*\*18 open findings\.\*\*/);
-    const sarif = JSON.parse(readFileSync(path.join(run.sarifDir, 'keyscope.sarif'), 'utf8')) as {
+    const sarif = checkedSarif(readFileSync(path.join(run.sarifDir, 'keyscope.sarif'), 'utf8'), 'github') as unknown as {
       runs: { automationDetails: { id: string } }[];
     };
     expect(sarif.runs.map((r) => r.automationDetails.id)).toEqual(['keyscope/azure/3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11/']);

@@ -1,8 +1,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Log } from 'sarif';
 import { runCli } from '../helpers.js';
+import { checkedSarif } from '../support/sarif-check.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'keyscope-gate-'));
 const before = 'examples/inventory.json';
@@ -55,7 +55,7 @@ describe('--baseline', () => {
   test('full SARIF carries baselineState, including the absent result', () => {
     const out = path.join(work, 'after.sarif');
     runCli(['scan', '--input', after, '--baseline', previousJson, '--format', 'sarif', '--output', out]);
-    const results = (JSON.parse(readFileSync(out, 'utf8')) as Log).runs[0]!.results!;
+    const results = checkedSarif(readFileSync(out, 'utf8'), 'full').runs[0]!.results!;
     expect(results.filter((r) => r.baselineState === 'absent').map((r) => r.ruleId)).toEqual(['managedhsm.purge-protection']);
     expect(results.filter((r) => r.baselineState === 'new').map((r) => r.ruleId)).toEqual(['cmk.storage-account']);
   });
@@ -108,7 +108,7 @@ describe('--exemptions', () => {
       '--output',
       github,
     ]);
-    const results = (JSON.parse(readFileSync(github, 'utf8')) as Log).runs.flatMap((r) => r.results ?? []);
+    const results = checkedSarif(readFileSync(github, 'utf8'), 'github').runs.flatMap((r) => r.results ?? []);
     expect(results.some((r) => r.ruleId === 'keyvault.rbac-authorization')).toBe(false);
   });
 
@@ -142,7 +142,7 @@ describe('--exemptions', () => {
     );
     const sarif = path.join(work, 'expired.sarif');
     runCli(['scan', '--input', before, '--exemptions', 'fixtures/exemptions/expired.yaml', '--format', 'sarif', '--output', sarif]);
-    const notifications = (JSON.parse(readFileSync(sarif, 'utf8')) as Log).runs[0]!.invocations![0]!.toolExecutionNotifications!;
+    const notifications = checkedSarif(readFileSync(sarif, 'utf8'), 'full').runs[0]!.invocations![0]!.toolExecutionNotifications!;
     expect(notifications.map((n) => [n.level, n.descriptor!.id])).toEqual([['warning', 'exemption-expired']]);
   });
 

@@ -16,6 +16,7 @@ import {
   type Tenant,
 } from '../support/azure-endpoint/index.js';
 import { findingLines, findingsText, parseReport, type Report } from './report.js';
+import { checkedSarif } from '../support/sarif-check.js';
 
 /**
  * Faults injected at the local endpoint, each on the small fixture tenant
@@ -71,11 +72,9 @@ function cleanFindingsWithout(...subscriptions: string[]): string[] {
 }
 
 function sarifNotifications(file: string): string[] {
-  const log = JSON.parse(readFileSync(file, 'utf8')) as {
-    runs: { invocations?: { toolExecutionNotifications?: { message: { text: string } }[] }[] }[];
-  };
+  const log = checkedSarif(readFileSync(file, 'utf8'), 'full');
   return log.runs.flatMap((run) =>
-    (run.invocations ?? []).flatMap((invocation) => (invocation.toolExecutionNotifications ?? []).map((n) => n.message.text)),
+    (run.invocations ?? []).flatMap((invocation) => (invocation.toolExecutionNotifications ?? []).map((n) => n.message.text ?? '')),
   );
 }
 

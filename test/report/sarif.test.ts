@@ -1,11 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Log } from 'sarif';
-import { type Ajv } from 'ajv';
-import Ajv04Module from 'ajv-draft-04';
-import addFormatsModule from 'ajv-formats';
 import { type Engine } from '../../src/engine/index.js';
 import { runScan, type ScanResult } from '../../src/findings/index.js';
 import type { Resource, ScanProblem } from '../../src/model/index.js';
@@ -13,64 +9,13 @@ import { CATEGORY, GITHUB_LIMITS, pseudoPath, sarifLogs } from '../../src/report
 import type { InventorySource, ReadOptions, SourceBatch } from '../../src/sources/index.js';
 import { buildEngine, loadDefinitions, selectDefinitions } from '../../src/cli/rule-set.js';
 import { loadConfig } from '../../src/rules/index.js';
-import { fixture, root, runCli, sharedDir } from '../helpers.js';
+import { root, runCli } from '../helpers.js';
+import { multitoolErrors, schemaErrors } from '../support/sarif-check.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'keyscope-sarif-'));
-const multitool = path.join(root, 'node_modules', '@microsoft', 'sarif-multitool-linux', 'Sarif.Multitool');
-const officialSchema = path.join(sharedDir, 'reference', 'sarif', 'sarif-schema-2.1.0.json');
-const githubRules = existsSync(path.join(sharedDir, 'reference', 'sarif', 'multitool-github-rules.xml'))
-  ? path.join(sharedDir, 'reference', 'sarif', 'multitool-github-rules.xml')
-  : fixture('sarif', 'github-rules.xml');
-
-// ajv-draft-04 is CommonJS: seen from an ES module, its class is the default export's `default`.
-const Ajv04 = (Ajv04Module as unknown as { default: new (options: object) => Ajv }).default;
-const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
-function officialValidator(): ReturnType<Ajv['compile']> {
-  const ajv = new Ajv04({ allErrors: true, strict: false });
-  addFormats(ajv);
-  return ajv.compile(JSON.parse(readFileSync(officialSchema, 'utf8')) as object);
-}
-const validateOfficial = existsSync(officialSchema) ? officialValidator() : undefined;
-
 /** Validates against the official SARIF 2.1.0 schema (from ../shared; skipped without it). */
 function expectSchemaValid(log: unknown): void {
-  if (!validateOfficial) return;
-  const ok = validateOfficial(log);
-  expect(validateOfficial.errors ?? []).toEqual([]);
-  expect(ok).toBe(true);
-}
-
-/** Runs the SARIF Multitool with GitHub's ingestion rules on over one or more files; returns every error it reports. */
-function multitoolErrors(...files: string[]): string[] {
-  if (process.platform !== 'linux' || !existsSync(multitool)) return [];
-  const report = `${files[0]!}.report.sarif`;
-  const run = spawnSync(
-    multitool,
-    [
-      'validate',
-      ...files,
-      '--rule-kind',
-      'Sarif;Ghas',
-      '--config',
-      githubRules,
-      '--quiet',
-      'true',
-      '--output',
-      report,
-      '--log',
-      'ForceOverwrite',
-    ],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, DOTNET_SYSTEM_GLOBALIZATION_INVARIANT: '1' },
-    },
-  );
-  expect(run.error).toBeUndefined();
-  const log = JSON.parse(readFileSync(report, 'utf8')) as Log;
-  // Its exit code is 0 even with errors: the report is the verdict.
-  return log.runs.flatMap((r) =>
-    (r.results ?? []).filter((x) => x.level === 'error').map((x) => `${x.ruleId}: ${JSON.stringify(x.message)}`),
-  );
+  expect(schemaErrors(log)).toEqual([]);
 }
 
 function scanToSarif(args: string[], name: string): { file: string; log: Log; code: number } {
@@ -287,6 +232,23 @@ describe('a subscription that could not be read keeps its alerts open', () => {
       [`${CATEGORY.azure(SUB_A)}/`, 0],
       [`${CATEGORY.azure(SUB_B)}/`, 0],
     ]);
+  });
+});
+
+describe('the pre-deployment gate never touches live categories', () => {
+  test('a plan scan has only the iac run, even though its resources name a subscription', () => {
+    const result = runCli([
+      'scan',
+      '--plan',
+      'fixtures/terraform/located/plan.json',
+      '--format',
+      'sarif',
+      '--sarif-profile',
+      'github',
+      '-q',
+    ]);
+    const log = JSON.parse(result.stdout) as Log;
+    expect(log.runs.map((r) => [r.automationDetails!.id, r.results!.length])).toEqual([[`${CATEGORY.iac}/`, 3]]);
   });
 });
 

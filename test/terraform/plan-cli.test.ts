@@ -1,3 +1,4 @@
+import { checkedSarif } from '../support/sarif-check.js';
 import { runCli, runInProcess } from '../helpers.js';
 
 interface Report {
@@ -61,8 +62,17 @@ describe('keyscope scan --plan', () => {
   });
 
   test('SARIF results point at the .tf line to change when the configuration is beside the plan', async () => {
-    const result = await runInProcess(['scan', '--plan', 'fixtures/terraform/located/plan.json', '--format', 'sarif', '-q']);
-    const sarif = JSON.parse(result.stdout) as {
+    const result = await runInProcess([
+      'scan',
+      '--plan',
+      'fixtures/terraform/located/plan.json',
+      '--format',
+      'sarif',
+      '--sarif-profile',
+      'github',
+      '-q',
+    ]);
+    const sarif = checkedSarif(result.stdout, 'github') as unknown as {
       runs: {
         results: {
           ruleId: string;
