@@ -111,12 +111,10 @@ export function describeFinding(
   evidence: readonly Evidence[],
 ): string {
   const subject = `${resource.type} '${resource.name}'`;
-  const reasons = evidence.map(describeEvidence);
-  const lead =
-    status === 'unknown'
-      ? `${rule.definition.title}: not evaluated for ${subject}`
-      : `${rule.definition.title}: ${subject} does not comply`;
-  return reasons.length ? `${lead}: ${reasons.join('; ')}.` : `${lead}.`;
+  const reasons = evidence.map(describeEvidence).join('; ');
+  // The rule's title is in every report's rule list; the message says what is wrong with this resource.
+  const lead = status === 'unknown' ? `${subject} could not be evaluated` : subject;
+  return reasons ? `${lead}: ${reasons}.` : `${lead}: ${rule.definition.title.toLowerCase()} does not hold.`;
 }
 
 /** One evidence item in words: `properties.enablePurgeProtection is not set (expected equals true)`. */

@@ -34,7 +34,7 @@ describe('keyscope scan --template', () => {
     const result = runCli(['scan', '--template', 'fixtures/arm/dir/main.json', '--format', 'text']);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(
-      /^ {2}fixtures\/arm\/dir\/main\.json:17:9 {2}keyvault\.purge-protection {2}Key vaults have purge protection enabled: .*kv-dir/m,
+      /^ {2}fixtures\/arm\/dir\/main\.json:17:9 {2}keyvault\.purge-protection {2}microsoft\.keyvault\/vaults 'kv-dir': properties\.enablePurgeProtection is false/m,
     );
   });
 

@@ -68,7 +68,7 @@ describe('keyscope scan', () => {
     });
     const purge = document.findings.find((f) => f.ruleId === 'keyvault.purge-protection')!;
     expect(purge.message).toBe(
-      "Key vaults have purge protection enabled: microsoft.keyvault/vaults 'kv-legacy-app' does not comply: properties.enablePurgeProtection is not set (expected equals true).",
+      "microsoft.keyvault/vaults 'kv-legacy-app': properties.enablePurgeProtection is not set (expected equals true).",
     );
     expect(purge.location).toEqual({ kind: 'export', file: example, line: 25 });
   });
