@@ -96,7 +96,11 @@ function main(): void {
       scans.push(run);
     }
     const parse = parses.length ? median(parses) : undefined;
-    const scan: Measure = { ms: median(scans.map((r) => r.ms)), scanMs: median(scans.map((r) => r.scanMs)), rssMiB: Math.max(...scans.map((r) => r.rssMiB)) };
+    const scan: Measure = {
+      ms: median(scans.map((r) => r.ms)),
+      scanMs: median(scans.map((r) => r.scanMs)),
+      rssMiB: Math.max(...scans.map((r) => r.rssMiB)),
+    };
     const ratio = parse === undefined ? 'n/a (file larger than a V8 string)' : `${(scan.scanMs / parse).toFixed(2)}x`;
     rows.push(
       [
