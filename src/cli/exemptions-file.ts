@@ -1,21 +1,14 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors/index.js';
 import type { Exemption } from '../findings/index.js';
-import { ConfigErrors, parseYamlSource, validateSource, type KeyscopeConfig } from '../rules/index.js';
+import { readYamlFile, type KeyscopeConfig } from '../rules/index.js';
 
 /** Reads and validates an exemptions file (YAML); every entry keeps its `file:line:col`. */
 export function readExemptionsFile(file: string, cwd: string): Exemption[] {
   const shown = path.relative(cwd, file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read exemptions: ${(error as Error).message}`, { position: { file: shown } });
-  }
-  const source = parseYamlSource(shown, text, 'exemptions-invalid');
-  const errors = validateSource(source, 'exemptions.schema.json', 'exemptions-invalid');
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new ConfigErrors(errors);
+  const source = readYamlFile(file, shown, 'exemptions', 'exemptions.schema.json', 'exemptions-invalid');
+  if (!source)
+    throw new ConfigError('the exemptions file is empty', { position: { file: shown }, hint: 'it holds `exemptions:` and a list' });
   const entries = (source.data as { exemptions: Record<string, unknown>[] }).exemptions;
   return entries.map((entry, i) => {
     const at = source.positionOf(['exemptions', i]);

@@ -12,7 +12,7 @@ import {
   type ScanResult,
 } from '../findings/index.js';
 import { packageRoot, packageVersion } from '../package.js';
-import { reporters, sarifLogs, type SarifOptions } from '../report/index.js';
+import { reporters, sarifFiles, type SarifOptions } from '../report/index.js';
 import { loadConfig, SEVERITIES, severityRank, type RuleDefinition, type Severity } from '../rules/index.js';
 import type { InventorySource } from '../sources/index.js';
 import { collectExemptions } from './exemptions-file.js';
@@ -86,13 +86,17 @@ async function writeOutput(
   options: Parameters<(typeof reporters)['json']>[1],
   io: CliIo,
 ): Promise<void> {
-  if (output.format === 'sarif' && output.file !== undefined && options.sarif) {
+  if (output.format === 'sarif' && options.sarif) {
+    const files = sarifFiles(result, options.sarif);
+    if (output.file === undefined) {
+      if (files.length > 1) throw new UsageError(`the SARIF report needs ${files.length} files here`, 'write it with --output sarif=FILE');
+      await io.writeStdout(files);
+      return;
+    }
     // Runs beyond one file's share go to numbered files beside it: name.1.sarif, name.2.sarif...
-    const logs = sarifLogs(result, options.sarif);
     const file = path.resolve(io.cwd, output.file);
-    for (const [i, log] of logs.entries()) {
-      const target = logs.length === 1 ? file : file.replace(/(\.sarif)?$/, `.${i + 1}$1`);
-      await io.writeFile(target, [`${JSON.stringify(log, null, 2)}\n`]);
+    for (const [i, text] of files.entries()) {
+      await io.writeFile(files.length === 1 ? file : file.replace(/(\.sarif)?$/, `.${i + 1}$1`), [text]);
     }
     return;
   }

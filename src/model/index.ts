@@ -9,6 +9,8 @@ export {
   type SourcePoint,
   typeKey,
   subscriptionOf,
+  isSubscriptionId,
+  subscriptionNamedBy,
   resourceGroupOf,
   nameOf,
 } from './resource.js';

@@ -93,6 +93,19 @@ export function typeKey(resource: Pick<Resource, 'type'>): string {
   return resource.type.toLowerCase();
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SUBSCRIPTION_IN_ID = /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/|$)/i;
+
+/** Is the text a subscription id (a GUID)? */
+export function isSubscriptionId(text: string): boolean {
+  return GUID.test(text);
+}
+
+/** The subscription a text names: a subscription id itself, or a resource id inside one. */
+export function subscriptionNamedBy(text: string): string | undefined {
+  return GUID.test(text) ? text : SUBSCRIPTION_IN_ID.exec(text)?.[1];
+}
+
 /** Subscription id, from the record or parsed out of its resource id. */
 export function subscriptionOf(resource: Resource): string | undefined {
   if (typeof resource.subscriptionId === 'string' && resource.subscriptionId) return resource.subscriptionId;

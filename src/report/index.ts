@@ -10,6 +10,7 @@ export { renderText, locationText } from './text.js';
 export { renderMarkdown } from './markdown.js';
 export {
   renderSarif,
+  sarifFiles,
   sarifLogs,
   pseudoPath,
   relativeUri,

@@ -1,6 +1,7 @@
 import type * as Sarif from 'sarif';
 import { isOpen, type Finding, type FindingLocation, type ScanResult } from '../findings/index.js';
 import type { CompiledRule } from '../engine/index.js';
+import { subscriptionNamedBy } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
 
 /** `full`: every finding, suppressions and baseline states. `github`: what GitHub code scanning ingests without loss. */
@@ -126,9 +127,6 @@ function readCategories(result: ScanResult): string[] {
   return [...categories];
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SUBSCRIPTION_IN_ID = /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(\/|$)/i;
-
 /**
  * Categories that must not be uploaded because part of them was not read:
  * a problem naming a subscription, or a resource in it, withholds that
@@ -140,25 +138,31 @@ const SUBSCRIPTION_IN_ID = /^\/subscriptions\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{
 function withheldCategories(result: ScanResult): Set<string> {
   const withheld = new Set<string>();
   const sourceKinds = new Map(result.scan.sources.map((source) => [source.target, source.kind]));
+  // The live categories an export or live source fed, worked out once however many problems there are.
+  let liveCategories: string[] | undefined;
+  const live = (): string[] => {
+    if (!liveCategories) {
+      const categories = new Set((result.scan.scopes ?? []).map((subscription) => CATEGORY.azure(subscription)));
+      for (const finding of result.findings) {
+        if (finding.location.kind === 'export' || finding.location.kind === 'graph') {
+          categories.add(categoryOf(finding.location, finding.resource.subscriptionId));
+        }
+      }
+      liveCategories = [...categories];
+    }
+    return liveCategories;
+  };
   for (const problem of result.scan.errors) {
     // A subscription, or a resource in one (an enrichment call that failed).
-    const subscription = GUID.test(problem.target) ? problem.target : SUBSCRIPTION_IN_ID.exec(problem.target)?.[1];
+    const subscription = subscriptionNamedBy(problem.target);
     if (subscription) {
       withheld.add(CATEGORY.azure(subscription));
       continue;
     }
     const kind =
       sourceKinds.get(problem.target) ?? [...sourceKinds.entries()].find(([target]) => problem.target.startsWith(`${target}/`))?.[1];
-    if (kind === 'arm' || kind === 'terraform') {
-      withheld.add(CATEGORY.iac);
-    } else {
-      for (const subscription of result.scan.scopes ?? []) withheld.add(CATEGORY.azure(subscription));
-      for (const finding of result.findings) {
-        if (finding.location.kind === 'export' || finding.location.kind === 'graph') {
-          withheld.add(categoryOf(finding.location, finding.resource.subscriptionId));
-        }
-      }
-    }
+    if (kind === 'arm' || kind === 'terraform') withheld.add(CATEGORY.iac);
+    else for (const category of live()) withheld.add(category);
   }
   return withheld;
 }
@@ -319,8 +323,18 @@ function scanNotifications(result: ScanResult): Sarif.Notification[] {
   return notifications;
 }
 
-/** The SARIF reporter: one log as JSON (the CLI writes the GitHub profile's extra logs to extra files). */
+/** Each SARIF log as the JSON text of one file. */
+export function sarifFiles(result: ScanResult, options: SarifOptions): string[] {
+  return sarifLogs(result, options).map((one) => `${JSON.stringify(one, null, 2)}\n`);
+}
+
+/**
+ * The SARIF reporter, for a single document. The GitHub profile may need
+ * several files; the CLI writes those itself (name.1.sarif, name.2.sarif...)
+ * and refuses to put them on one stream, where they would not be one JSON.
+ */
 export function* renderSarif(result: ScanResult, options: SarifOptions): Iterable<string> {
-  const logs = sarifLogs(result, options);
-  for (const [i, one] of logs.entries()) yield `${i ? '\n' : ''}${JSON.stringify(one, null, 2)}\n`;
+  const files = sarifFiles(result, options);
+  if (files.length !== 1) throw new Error(`the SARIF report needs ${files.length} files: write it with --output sarif=FILE`);
+  yield files[0]!;
 }

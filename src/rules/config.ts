@@ -5,7 +5,7 @@ import { wildcardPattern } from '../model/index.js';
 import type { ParameterOverride } from './parameters.js';
 import { validateSource } from './schema-validation.js';
 import type { Severity } from './types.js';
-import { parseYamlSource } from './yaml-source.js';
+import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /** The file keyscope looks for in the working folder when `--config` is not given. */
 export const DEFAULT_CONFIG_FILE = 'keyscope.yaml';
@@ -46,16 +46,8 @@ export function loadConfig(explicit: string | undefined, cwd: string): KeyscopeC
   const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, DEFAULT_CONFIG_FILE);
   if (!explicit && !existsSync(file)) return EMPTY;
   const shown = path.relative(cwd, file) || file;
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read configuration: ${(error as Error).message}`, { position: { file: shown } });
-  }
-  const source = parseYamlSource(shown, text, 'config-invalid');
-  if (source.data === null || source.data === undefined) return { ...EMPTY, file: shown };
-  const errors = validateSource(source, 'config.schema.json', 'config-invalid');
-  if (errors.length) throw errors.length === 1 ? errors[0]! : new ConfigErrors(errors);
+  const source = readYamlFile(file, shown, 'configuration', 'config.schema.json', 'config-invalid');
+  if (!source) return { ...EMPTY, file: shown };
   const data = source.data as {
     rules?: string[];
     builtinRules?: boolean;
@@ -88,6 +80,25 @@ export function loadConfig(explicit: string | undefined, cwd: string): KeyscopeC
     parameters,
     failOn: data.failOn,
   };
+}
+
+/**
+ * Reads a YAML file a user wrote (configuration, exemptions) and validates it
+ * against one of `schemas/`. Every problem is an error at its `file:line:col`;
+ * an empty file gives undefined.
+ */
+export function readYamlFile(file: string, shown: string, what: string, schemaFile: string, code: string): YamlSource | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read ${what}: ${(error as Error).message}`, { position: { file: shown } });
+  }
+  const source = parseYamlSource(shown, text, code);
+  if (source.data === null || source.data === undefined) return undefined;
+  const errors = validateSource(source, schemaFile, code);
+  if (errors.length) throw errors.length === 1 ? errors[0]! : new ConfigErrors(errors);
+  return source;
 }
 
 /** Several configuration errors reported together. */

@@ -10,4 +10,4 @@ export {
 } from './parameters.js';
 export { parseYamlSource, type YamlSource } from './yaml-source.js';
 export { validateSource, schemaMessages, closest } from './schema-validation.js';
-export { loadConfig, matchesGlob, ConfigErrors, DEFAULT_CONFIG_FILE, type KeyscopeConfig } from './config.js';
+export { loadConfig, readYamlFile, matchesGlob, ConfigErrors, DEFAULT_CONFIG_FILE, type KeyscopeConfig } from './config.js';

@@ -1,12 +1,11 @@
 import path from 'node:path';
 import { Option } from 'commander';
 import { UsageError } from '../../errors/index.js';
+import { isSubscriptionId } from '../../model/index.js';
 import { AUTH_METHODS, type AuthMethod } from '../../sources/graph/auth-methods.js';
 import { CLOUD_NAMES, resolveSettings, type CloudName } from '../../sources/graph/cloud.js';
 import type { GraphScope } from '../../sources/graph/scope.js';
 import { collect, type SourceKind } from './source-kind.js';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Flags that only mean something for a live scan, by commander's name and the user's spelling. */
 const LIVE_ONLY: readonly (readonly [string, string])[] = [
@@ -37,7 +36,7 @@ function scopeOf(flags: Record<string, unknown>): GraphScope | undefined {
     );
   if (tenant) return { kind: 'tenant' };
   if (groups.length) return { kind: 'management-groups', ids: groups };
-  const bad = subscriptions.find((id) => !GUID.test(id.trim()));
+  const bad = subscriptions.find((id) => !isSubscriptionId(id.trim()));
   if (bad !== undefined)
     throw new UsageError(
       `--subscription '${bad}' is not a subscription id`,
