@@ -1,5 +1,15 @@
-import { canonicalPath, getProperty, parsePath, wildcardPattern, type PathSegment, type Resource } from '../model/index.js';
+import {
+  canonicalPath,
+  getProperty,
+  isUnknownPath,
+  parsePath,
+  startsWithSegment,
+  wildcardPattern,
+  type PathSegment,
+  type Resource,
+} from '../model/index.js';
 import type { Condition, DocumentPath, Operator, ParameterSpec } from '../rules/index.js';
+import type { RelatedView, RelationKind } from '../inventory/index.js';
 import { compareOrder, hasKey, looseContains, looseEquals } from './compare.js';
 import { isExpression, parseExpression, unescapeLiteral, type ExpressionNode } from './expression.js';
 
@@ -21,6 +31,8 @@ export interface Evidence {
   state: 'value' | 'missing' | 'unknown';
   /** Set when `actual` is the number of array members a `count` matched. */
   count?: true | undefined;
+  /** For a `related:` condition: the kind and id of the related resource the path was read on. */
+  related?: { kind: RelationKind; id: string } | undefined;
 }
 
 /** What a condition reads while it runs over one resource. */
@@ -30,6 +42,10 @@ export interface Scope {
   unknown: readonly string[] | undefined;
   /** The current member of each enclosing `count`, outermost first. */
   members: unknown[];
+  /** The `relation.*` pseudo-fields (relational evaluation only). */
+  relation?: Record<string, unknown> | undefined;
+  /** The related resources of a kind (relational evaluation only). */
+  related?: ((kind: RelationKind) => readonly RelatedView[]) | undefined;
 }
 
 /** A compiled condition: a fast test and an explaining twin run only for findings. */
@@ -47,9 +63,13 @@ export interface CompileContext {
   fail(path: DocumentPath, message: string): never;
   /** Receives the canonical path of every field the condition reads (sources use it to fetch only those). */
   reads?: Set<string>;
+  /** Set when the condition reads relations (`related:` or `relation.*`): it runs in the second pass. */
+  relational?: boolean;
 }
 
 const UNKNOWN_VALUE = Symbol('unknown');
+/** The root name of pseudo-fields (`relation.state`, `relation.fipsLevel`). */
+const RELATION_ROOT = 'relation';
 type Operand = (scope: Scope) => unknown;
 
 interface CountFrame {
@@ -77,15 +97,6 @@ const INVERSE: Record<string, string> = {
 
 const OPERATOR_KEYS = Object.keys(INVERSE) as Operator[];
 
-/** Is `path` (canonical) unknown, or inside or around an unknown path? */
-export function isUnknownPath(unknown: readonly string[], path: string): boolean {
-  for (const u of unknown) {
-    if (u === path) return true;
-    if (path.length > u.length ? startsWithSegment(path, u) : startsWithSegment(u, path)) return true;
-  }
-  return false;
-}
-
 /**
  * Is the array at `path` (canonical) unknown as a whole: the path itself or
  * one around it? Unknown parts inside its members do not change how many
@@ -96,21 +107,30 @@ function isUnknownArray(unknown: readonly string[], path: string): boolean {
   return false;
 }
 
-function startsWithSegment(long: string, prefix: string): boolean {
-  if (!long.startsWith(prefix)) return false;
-  const next = long.charCodeAt(prefix.length);
-  return next === 46 /* . */ || next === 91; /* [ */
-}
-
 /** Compiles a condition tree into closures. */
 export function compileCondition(condition: Condition, at: DocumentPath, context: CompileContext): CompiledCondition {
   return new Compiler(context).condition(condition, at, []);
 }
 
 class Compiler {
+  private inRelated = false;
+
   constructor(private readonly context: CompileContext) {}
 
   condition(c: Condition, at: DocumentPath, frames: readonly CountFrame[]): CompiledCondition {
+    if (c.related !== undefined) {
+      if (this.inRelated) return this.context.fail([...at, 'related'], 'a related condition cannot read a further relation');
+      const { related: kind, ...rest } = c;
+      this.context.relational = true;
+      const reads = this.context.reads;
+      // Paths below `related:` are the related resource's, not this type's: not fetched for it.
+      this.context.reads = undefined;
+      this.inRelated = true;
+      const child = this.condition(rest as Condition, at, []);
+      this.inRelated = false;
+      this.context.reads = reads;
+      return related(kind, child);
+    }
     if (c.allOf)
       return this.group(
         c.allOf.map((child, i) => this.condition(child, [...at, 'allOf', i], frames)),
@@ -324,9 +344,19 @@ class Compiler {
   ): { canonical: string; multi: boolean; read: (scope: Scope) => unknown } {
     const segments = parsePath(text);
     if (!segments) return this.context.fail(at, `'${text}' is not a field path`);
-    const { depth, rest, canonical } = this.resolve(segments, frames);
-    this.context.reads?.add(canonical);
-    const root = depth < 0 ? (scope: Scope): unknown => scope.resource : (scope: Scope): unknown => scope.members[depth];
+    const resolved = this.resolve(segments, frames);
+    const { depth, canonical } = resolved;
+    let { rest } = resolved;
+    let root = depth < 0 ? (scope: Scope): unknown => scope.resource : (scope: Scope): unknown => scope.members[depth];
+    const first = segments[0];
+    if (depth < 0 && first?.kind === 'property' && first.lower === RELATION_ROOT) {
+      // `relation.*` are pseudo-fields the relation index computes, not properties of the record.
+      this.context.relational = true;
+      rest = rest.slice(1);
+      root = (scope) => scope.relation;
+    } else {
+      this.context.reads?.add(canonical);
+    }
     const multi = rest.some((segment) => segment.kind === 'each');
     if (!multi) {
       const names = rest.map((s) => (s.kind === 'property' ? s.name : ''));
@@ -422,6 +452,23 @@ class Compiler {
           return value === UNKNOWN_VALUE ? UNKNOWN_VALUE : apply(value);
         };
       }
+      case 'max': {
+        if (node.args.length === 0) return this.context.fail(at, `max() takes at least one argument in ${text}`);
+        const args = node.args.map((arg) => this.expression(arg, text, at, frames));
+        return (scope) => {
+          let max: number | undefined;
+          for (const arg of args) {
+            const value = arg(scope);
+            if (value === UNKNOWN_VALUE) return UNKNOWN_VALUE;
+            if (value === undefined || value === null || value === '') continue;
+            const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+            // A value that is not a number (a tag set to "high") cannot be compared: unknown, never a pass.
+            if (Number.isNaN(number)) return UNKNOWN_VALUE;
+            max = max === undefined ? number : Math.max(max, number);
+          }
+          return max;
+        };
+      }
       case 'concat': {
         const args = node.args.map((arg) => this.expression(arg, text, at, frames));
         return (scope) => {
@@ -433,7 +480,7 @@ class Compiler {
       default:
         return this.context.fail(
           at,
-          `unknown function '${node.name}' in ${text} (rules may use parameters, field, length, toLower, toUpper, concat, empty)`,
+          `unknown function '${node.name}' in ${text} (rules may use parameters, field, length, toLower, toUpper, concat, empty, max)`,
         );
     }
   }
@@ -507,6 +554,53 @@ const UNARY: Record<string, (value: unknown) => unknown> = {
     (typeof v === 'object' && Object.keys(v).length === 0),
 };
 
+/**
+ * A condition read on related resources: it holds when it holds on every
+ * one (a resource with two keys needs both to pass). With none it is false:
+ * rules guard with `relation.keyCount` where having no key is fine.
+ */
+function related(kind: RelationKind, child: CompiledCondition): CompiledCondition {
+  const scopes = (scope: Scope): Scope[] =>
+    (scope.related?.(kind) ?? []).map((view) => ({ resource: view.resource, unknown: view.unknown, members: [], relation: view.relation }));
+  return {
+    test(scope) {
+      const list = scopes(scope);
+      if (list.length === 0) return FALSE;
+      let result: Tri = TRUE;
+      for (const inner of list) {
+        const r = child.test(inner);
+        if (r === FALSE) return FALSE;
+        if (r === UNKNOWN) result = UNKNOWN;
+      }
+      return result;
+    },
+    explain(scope, negated, out) {
+      const list = scopes(scope);
+      if (list.length === 0) {
+        if (!negated) out.push({ path: `related ${kind}`, operator: 'exists', expected: true, actual: undefined, state: 'missing', count: undefined, related: undefined });
+        return FALSE;
+      }
+      const results: Tri[] = [];
+      const evidence: Evidence[][] = [];
+      for (const inner of list) {
+        const buffer: Evidence[] = [];
+        results.push(child.explain(inner, negated, buffer));
+        const id = inner.resource.id;
+        evidence.push(buffer.map((item) => ({ ...item, related: { kind, id } })));
+      }
+      const r = results.includes(FALSE) ? FALSE : results.includes(UNKNOWN) ? UNKNOWN : TRUE;
+      const failed: Tri = negated ? TRUE : FALSE;
+      if (r === UNKNOWN || r === failed) {
+        const wanted: Tri = r === UNKNOWN ? UNKNOWN : failed;
+        results.forEach((childResult, i) => {
+          if (childResult === wanted) out.push(...evidence[i]!);
+        });
+      }
+      return r;
+    },
+  };
+}
+
 /** A comparison leaf: its explain reports the property, the value found and what was expected. */
 function leaf(
   test: (scope: Scope) => Tri,
@@ -531,13 +625,13 @@ function leaf(
           else effective = INVERSE[operator]!;
         }
         if (r === UNKNOWN) {
-          out.push({ path, operator: effective, expected, actual: undefined, state: 'unknown', count });
+          out.push({ path, operator: effective, expected, actual: undefined, state: 'unknown', count, related: undefined });
         } else {
           const actual = actualOf(scope);
           out.push(
             actual === undefined || actual === null || actual === UNKNOWN_VALUE
-              ? { path, operator: effective, expected, actual: undefined, state: 'missing', count }
-              : { path, operator: effective, expected, actual, state: 'value', count },
+              ? { path, operator: effective, expected, actual: undefined, state: 'missing', count, related: undefined }
+              : { path, operator: effective, expected, actual, state: 'value', count, related: undefined },
           );
         }
       }

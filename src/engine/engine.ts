@@ -1,3 +1,4 @@
+import { RELATION_READS, RELATION_TYPES, type ResourceRelations } from '../inventory/index.js';
 import { canonicalizePathText, type Resource } from '../model/index.js';
 import type { Scope } from './compile.js';
 import type { CompiledRule, Status } from './rule.js';
@@ -10,41 +11,61 @@ export type OutcomeReceiver = (rule: CompiledRule, status: Status, scope: Scope)
  * indexed by type once, so a resource meets only the rules for its type.
  */
 export class Engine {
+  /** Rules that read only the resource: run as records stream past. */
   private readonly byType = new Map<string, CompiledRule[]>();
+  /** Rules that read relations: run once the relation index is built. */
+  private readonly relationalByType = new Map<string, CompiledRule[]>();
   private readonly typeKeys = new Map<string, string>();
 
   constructor(readonly rules: readonly CompiledRule[]) {
     for (const rule of rules) {
+      const table = rule.relational ? this.relationalByType : this.byType;
       for (const type of rule.types) {
-        const list = this.byType.get(type);
+        const list = table.get(type);
         if (list) list.push(rule);
-        else this.byType.set(type, [rule]);
+        else table.set(type, [rule]);
       }
     }
   }
 
-  /** Every resource type some rule applies to (lower-case, sorted). */
+  /** Every resource type a rule or the relation index reads (lower-case, sorted). */
   get resourceTypes(): string[] {
-    return [...this.byType.keys()].sort();
+    return [...new Set([...this.byType.keys(), ...this.relationalByType.keys(), ...RELATION_TYPES])].sort();
   }
 
-  /** Every field path the rules for a type read, canonical and sorted (what a live query must fetch). */
+  /** Every field path the rules and the relation index read of a type, canonical and sorted (what a live query must fetch). */
   readsFor(type: string): string[] {
-    const paths = new Set<string>();
+    const paths = new Set<string>(RELATION_READS.get(type.toLowerCase()) ?? []);
     for (const rule of this.rulesFor(type)) for (const path of rule.reads) paths.add(path);
     return [...paths].sort();
   }
 
   /** The rules that apply to a resource type, in rule order. */
   rulesFor(type: string): readonly CompiledRule[] {
-    return this.byType.get(this.typeKey(type)) ?? [];
+    const key = this.typeKey(type);
+    const streaming = this.byType.get(key) ?? [];
+    const relational = this.relationalByType.get(key);
+    return relational ? [...streaming, ...relational].sort((a, b) => a.index - b.index) : streaming;
   }
 
-  /** Evaluates every rule for the resource's type and hands each outcome to `receive`. */
+  /** Does some relational rule apply to the type (so the second pass needs the resource)? */
+  hasRelationalRules(type: string): boolean {
+    return this.relationalByType.has(this.typeKey(type));
+  }
+
+  /** Evaluates the rules that read only the resource and hands each outcome to `receive`. */
   evaluate(resource: Resource, receive: OutcomeReceiver): void {
     const rules = this.byType.get(this.typeKey(resource.type));
     if (!rules) return;
     const scope = scopeFor(resource);
+    for (const rule of rules) receive(rule, rule.outcome(scope), scope);
+  }
+
+  /** Evaluates the rules that read relations, with the resource's relations from the index. */
+  evaluateRelational(resource: Resource, relations: ResourceRelations, receive: OutcomeReceiver): void {
+    const rules = this.relationalByType.get(this.typeKey(resource.type));
+    if (!rules) return;
+    const scope = relationalScopeFor(resource, relations);
     for (const rule of rules) receive(rule, rule.outcome(scope), scope);
   }
 
@@ -62,5 +83,14 @@ export class Engine {
 /** The evaluation scope of one resource (its unknown paths made canonical once). */
 export function scopeFor(resource: Resource): Scope {
   const unknown = resource.unknown && resource.unknown.length ? resource.unknown.map(canonicalizePathText) : undefined;
-  return { resource, unknown, members: [] };
+  return { resource, unknown, members: [], relation: undefined, related: undefined };
+}
+
+/** The evaluation scope of a resource with its relations, for rules that read them. */
+export function relationalScopeFor(resource: Resource, relations: ResourceRelations): Scope {
+  const scope = scopeFor(resource);
+  if (relations.unknown?.length) scope.unknown = [...(scope.unknown ?? []), ...relations.unknown];
+  scope.relation = relations.relation;
+  scope.related = relations.related;
+  return scope;
 }

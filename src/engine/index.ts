@@ -1,4 +1,4 @@
-export { Engine, scopeFor, type OutcomeReceiver } from './engine.js';
-export { CompiledRule, type Status } from './rule.js';
+export { Engine, scopeFor, relationalScopeFor, type OutcomeReceiver } from './engine.js';
+export { CompiledRule, type Status, type Applicability } from './rule.js';
 export { type Evidence, type Scope } from './compile.js';
-export { runExamples, type ExampleResult } from './examples.js';
+export { runExamples, exampleResource, EXAMPLES_AS_OF, type ExampleResult } from './examples.js';

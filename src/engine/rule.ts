@@ -1,6 +1,52 @@
 import { RuleLoadError } from '../errors/index.js';
-import type { ParameterValues, RuleDefinition, Severity } from '../rules/index.js';
-import { compileCondition, FALSE, TRUE, UNKNOWN, type CompiledCondition, type Evidence, type Scope } from './compile.js';
+import type { Condition, ParameterValues, RuleDefinition, RuleSource, Severity } from '../rules/index.js';
+import {
+  compileCondition,
+  FALSE,
+  TRUE,
+  UNKNOWN,
+  type CompileContext,
+  type CompiledCondition,
+  type Evidence,
+  type Scope,
+} from './compile.js';
+
+/** A condition a profile adds to where a rule applies (`tags.data-classification in [confidential]`). */
+export interface Applicability {
+  condition: Condition;
+  /** The profile file it is written in, to point errors at it. */
+  source: RuleSource;
+  /** Its path in that file. */
+  at: readonly (string | number)[];
+}
+
+function compileApplicability(applicability: Applicability, context: CompileContext): CompiledCondition {
+  const own: CompileContext = {
+    ...context,
+    // Profiles are not rule files: compile errors point into the profile, and parameters are the rule's.
+    fail(at, message) {
+      const { line, column } = applicability.source.positionOf(at);
+      throw new RuleLoadError(message, { file: applicability.source.file, line, column });
+    },
+  };
+  const compiled = compileCondition(applicability.condition, applicability.at, own);
+  if (own.relational) context.relational = true;
+  return compiled;
+}
+
+function bothOf(a: CompiledCondition, b: CompiledCondition): CompiledCondition {
+  const combine = (x: number, y: number): 0 | 1 | 2 => (x === FALSE || y === FALSE ? FALSE : x === UNKNOWN || y === UNKNOWN ? UNKNOWN : TRUE);
+  return {
+    test: (scope) => {
+      const x = a.test(scope);
+      return x === FALSE ? FALSE : combine(x, b.test(scope));
+    },
+    explain: (scope, negated, out) => {
+      const x = a.explain(scope, negated, out);
+      return combine(x, b.explain(scope, negated, out));
+    },
+  };
+}
 
 /** The outcome of one rule on one resource. */
 export type Status = 'pass' | 'fail' | 'unknown' | 'not-applicable';
@@ -13,6 +59,8 @@ export class CompiledRule {
   readonly types: readonly string[];
   /** Canonical paths of every field the rule reads (`properties.encryption.keysource`). */
   readonly reads: readonly string[];
+  /** True when the rule reads relations: it runs after the first pass, once the relation index is built. */
+  readonly relational: boolean;
   private readonly where: CompiledCondition | undefined;
   private readonly assertion: CompiledCondition;
 
@@ -21,12 +69,14 @@ export class CompiledRule {
     readonly parameters: ParameterValues,
     /** Position in the engine's rule list (stable: sorted by id). */
     readonly index = 0,
+    /** A profile's extra applicability condition, ANDed with the rule's own `where`. */
+    applicability?: Applicability,
   ) {
     this.id = definition.id;
     this.severity = definition.severity;
     this.types = definition.resource;
     const reads = new Set<string>();
-    const context = {
+    const context: CompileContext = {
       reads,
       parameters,
       parameterSpecs: definition.parameters ?? {},
@@ -35,9 +85,12 @@ export class CompiledRule {
         throw new RuleLoadError(message, { file: definition.source.file, line, column });
       },
     };
-    this.where = definition.where ? compileCondition(definition.where, ['where'], context) : undefined;
+    const own = definition.where ? compileCondition(definition.where, ['where'], context) : undefined;
+    const extra = applicability ? compileApplicability(applicability, context) : undefined;
+    this.where = own && extra ? bothOf(own, extra) : (own ?? extra);
     this.assertion = compileCondition(definition.assert, ['assert'], context);
     this.reads = [...reads].sort();
+    this.relational = context.relational === true;
   }
 
   /** The outcome, computed without building evidence (the hot path). */

@@ -1,4 +1,5 @@
 import type { CompiledRule, Engine, Scope, Status } from '../engine/index.js';
+import type { RelationIndex } from '../inventory/index.js';
 import { subscriptionOf, type Resource, type ScanProblem } from '../model/index.js';
 import { parseBlock, type RecordParseError, type SourceBatch } from '../sources/index.js';
 import { makeFinding, type Finding } from './finding.js';
@@ -16,14 +17,29 @@ export interface BlockResult {
 
 const STATUS_SLOT: Record<Status, number> = { pass: 0, fail: 1, unknown: 2, 'not-applicable': 3 };
 
-/** Parses a batch (if it is raw records) and runs the engine over its resources; notes each resource's subscription in `scopes`. */
-export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<string>): BlockResult {
-  const counts = new Int32Array(engine.rules.length * 4);
-  const findings: Finding[] = [];
-  const receive = (rule: CompiledRule, status: Status, scope: Scope): void => {
+/** Where the first pass hands resources for the second: the relation index, and the list of resources relational rules will read. */
+export interface RelationPass {
+  index: RelationIndex;
+  retained: Resource[];
+}
+
+/** An outcome receiver that tallies into `counts` and turns fail and unknown into findings. */
+export function outcomeCollector(counts: Int32Array, findings: Finding[]): (rule: CompiledRule, status: Status, scope: Scope) => void {
+  return (rule, status, scope) => {
     counts[rule.index * 4 + STATUS_SLOT[status]]!++;
     if (status === 'fail' || status === 'unknown') findings.push(makeFinding(rule, status, scope.resource, rule.explain(scope)));
   };
+}
+
+/**
+ * Parses a batch (if it is raw records) and runs the engine's first pass over
+ * its resources; notes each resource's subscription in `scopes`, and shows
+ * each to the relation index.
+ */
+export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<string>, relations?: RelationPass): BlockResult {
+  const counts = new Int32Array(engine.rules.length * 4);
+  const findings: Finding[] = [];
+  const receive = outcomeCollector(counts, findings);
   const evaluate = (resource: Resource): void => {
     // Only deployed resources (live or exported) cover a subscription; a template or
     // plan names one it has not read, and an empty run for it would close live alerts.
@@ -37,6 +53,10 @@ export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<st
       }
     }
     engine.evaluate(resource, receive);
+    if (relations) {
+      relations.index.observe(resource);
+      if (engine.hasRelationalRules(resource.type)) relations.retained.push(resource);
+    }
   };
   if (batch.kind === 'resources') {
     for (const resource of batch.resources) evaluate(resource);

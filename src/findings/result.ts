@@ -4,6 +4,7 @@ import { SEVERITIES, type Severity } from '../rules/index.js';
 import type { BaselineCounts } from './baseline.js';
 import type { ExemptionOutcome } from './exemptions.js';
 import type { Finding } from './finding.js';
+import type { Posture } from './posture.js';
 
 /** Counts of outcomes for one rule. */
 export interface OutcomeCounts {
@@ -49,6 +50,8 @@ export interface ScanResult {
   exemptions?: ExemptionOutcome;
   /** Sorted by rule id, then resource id, then location. */
   findings: Finding[];
+  /** Key-management posture of the data resources read. */
+  posture: Posture;
   /** The rules that ran, sorted by id (reporters use their metadata). */
   rules: readonly CompiledRule[];
 }

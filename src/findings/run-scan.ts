@@ -1,20 +1,26 @@
 import type { Engine } from '../engine/index.js';
+import { RelationIndex } from '../inventory/index.js';
 import type { ScanProblem } from '../model/index.js';
 import type { InventorySource } from '../sources/index.js';
-import { evaluateBatch } from './evaluate-batch.js';
+import { evaluateBatch, outcomeCollector, type RelationPass } from './evaluate-batch.js';
 import type { Finding } from './finding.js';
 import { compareText, sortFindings } from './order.js';
+import { summarizePosture } from './posture.js';
 import { emptyCounts, emptySeverityCounts, type OutcomeCounts, type ScanResult, type SourceSummary } from './result.js';
 
 export interface ScanOptions {
   version: string;
   /** Records start and end times when given; without it the report is a pure function of its inputs. */
   clock?: () => Date;
+  /** The date keys' expiry is judged against (`--as-of`); the clock's time, else now. */
+  asOf?: Date;
 }
 
 /**
  * Streams every source through the engine. Records are parsed and evaluated
- * a block at a time and dropped; only findings and counts are kept.
+ * a block at a time and dropped; only findings, counts, and what the
+ * relation index needs are kept. Rules that read relations run in a second
+ * pass over the resources they apply to, once every source is read.
  */
 export async function runScan(engine: Engine, sources: readonly InventorySource[], options: ScanOptions): Promise<ScanResult> {
   const started = options.clock?.().toISOString() ?? null;
@@ -30,12 +36,16 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
   const covered = (subscriptionId: string): void => {
     scopes.add(subscriptionId.toLowerCase());
   };
+  const relations: RelationPass = {
+    index: new RelationIndex({ asOf: options.asOf ?? options.clock?.() ?? new Date() }),
+    retained: [],
+  };
   let resources = 0;
   for (const source of sources) {
     let fromSource = 0;
     const problemsBefore = errors.length;
     for await (const batch of source.batches({ report, wanted, covered })) {
-      const result = evaluateBatch(engine, batch, scopes);
+      const result = evaluateBatch(engine, batch, scopes, relations);
       fromSource += result.records;
       for (let i = 0; i < counts.length; i++) counts[i]! += result.counts[i]!;
       for (const finding of result.findings) findings.push(finding);
@@ -63,6 +73,11 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
     }
   }
 
+  relations.index.build();
+  const receive = outcomeCollector(counts, findings);
+  for (const resource of relations.retained) engine.evaluateRelational(resource, relations.index.relationsOf(resource), receive);
+  relations.retained.length = 0;
+
   sortFindings(findings);
   const byStatus = emptyCounts();
   const bySeverity = emptySeverityCounts();
@@ -89,6 +104,7 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
     },
     summary: { resources, byStatus, bySeverity, byRule },
     findings,
+    posture: summarizePosture(relations.index.posture()),
     rules: engine.rules,
   };
 }

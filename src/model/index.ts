@@ -14,6 +14,14 @@ export {
   resourceGroupOf,
   nameOf,
 } from './resource.js';
-export { type PathSegment, parsePath, canonicalPath, canonicalizePathText, getProperty } from './path.js';
+export {
+  type PathSegment,
+  parsePath,
+  canonicalPath,
+  canonicalizePathText,
+  getProperty,
+  isUnknownPath,
+  startsWithSegment,
+} from './path.js';
 export { type ScanProblem } from './problem.js';
 export { wildcardPattern } from './wildcard.js';

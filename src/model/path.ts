@@ -66,3 +66,19 @@ export function getProperty(target: unknown, name: string, lower: string): unkno
   }
   return undefined;
 }
+
+/** Is `path` (canonical) unknown, or inside or around one of the `unknown` paths (canonical)? */
+export function isUnknownPath(unknown: readonly string[], path: string): boolean {
+  for (const u of unknown) {
+    if (u === path) return true;
+    if (path.length > u.length ? startsWithSegment(path, u) : startsWithSegment(u, path)) return true;
+  }
+  return false;
+}
+
+/** Does `long` start with the path `prefix` followed by a segment boundary? */
+export function startsWithSegment(long: string, prefix: string): boolean {
+  if (!long.startsWith(prefix)) return false;
+  const next = long.charCodeAt(prefix.length);
+  return next === 46 /* . */ || next === 91; /* [ */
+}

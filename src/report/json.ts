@@ -2,7 +2,7 @@ import type { ScanResult } from '../findings/index.js';
 import type { Reporter } from './reporter.js';
 
 /** Version of the findings document (`schemas/findings.schema.json`). */
-export const FINDINGS_SCHEMA_VERSION = '1.0';
+export const FINDINGS_SCHEMA_VERSION = '1.1';
 
 const CHUNK = 1 << 20;
 
@@ -31,5 +31,21 @@ export const renderJson: Reporter = function* (result: ScanResult) {
       buffer = '';
     }
   }
-  yield `${buffer}${findings.length ? '\n  ' : ''}]\n}\n`;
+  buffer += `${findings.length ? '\n  ' : ''}],\n`;
+  // Posture last: counts first, then one data resource a line, like findings.
+  const { totals, bySubscription, resources } = result.posture;
+  buffer += `  "posture": {\n    "totals": ${JSON.stringify(totals)},\n    "bySubscription": {`;
+  const subscriptions = Object.keys(bySubscription);
+  subscriptions.forEach((key, i) => {
+    buffer += `${i ? ',' : ''}\n      ${JSON.stringify(key)}: ${JSON.stringify(bySubscription[key])}`;
+  });
+  buffer += `${subscriptions.length ? '\n    ' : ''}},\n    "resources": [`;
+  for (let i = 0; i < resources.length; i++) {
+    buffer += `${i ? ',' : ''}\n      ${JSON.stringify(resources[i]!)}`;
+    if (buffer.length > CHUNK) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  yield `${buffer}${resources.length ? '\n    ' : ''}]\n  }\n}\n`;
 };

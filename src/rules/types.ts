@@ -44,6 +44,8 @@ export const OPERATORS: readonly Operator[] = [
 
 /** A condition as written in a rule file (Azure Policy grammar). */
 export type Condition = {
+  /** Evaluate the rest of this condition on the resource's related key, key store or identity. */
+  related?: 'key' | 'keyStore' | 'identity';
   allOf?: Condition[];
   anyOf?: Condition[];
   not?: Condition;
@@ -76,6 +78,8 @@ export interface RuleExample {
   name: string;
   resource: Record<string, unknown>;
   parameters?: Record<string, unknown>;
+  /** Other resources in scope (the key, its vault, role assignments), for rules that read relations. */
+  inventory?: Record<string, unknown>[];
 }
 
 export type ExampleOutcome = 'pass' | 'fail' | 'notApplicable' | 'unknown';

@@ -1,0 +1,32 @@
+import { POSTURE_MODELS, type PostureEntry, type PostureModel } from '../inventory/index.js';
+
+/** Data resources by key-management model. */
+export type PostureCounts = Record<PostureModel, number>;
+
+/** Which key-management model protects each data resource the scan read. */
+export interface Posture {
+  /** Across the scan. */
+  totals: PostureCounts;
+  /** By subscription id (lower-case); resources whose id names none (templates, plans) count under `none`. */
+  bySubscription: Record<string, PostureCounts>;
+  /** Every data resource, sorted by id. */
+  resources: PostureEntry[];
+}
+
+export function emptyPostureCounts(): PostureCounts {
+  return Object.fromEntries(POSTURE_MODELS.map((model) => [model, 0])) as PostureCounts;
+}
+
+/** Totals and per-subscription counts for the index's posture entries. */
+export function summarizePosture(resources: PostureEntry[]): Posture {
+  const totals = emptyPostureCounts();
+  const bySubscription: Record<string, PostureCounts> = {};
+  for (const entry of resources) {
+    totals[entry.model]++;
+    const key = entry.subscriptionId?.toLowerCase() ?? 'none';
+    (bySubscription[key] ??= emptyPostureCounts())[entry.model]++;
+  }
+  const sorted: Record<string, PostureCounts> = {};
+  for (const key of Object.keys(bySubscription).sort()) sorted[key] = bySubscription[key]!;
+  return { totals, bySubscription: sorted, resources };
+}

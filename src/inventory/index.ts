@@ -1,0 +1,17 @@
+export {
+  RelationIndex,
+  RELATION_KINDS,
+  POSTURE_MODELS,
+  maxLevel,
+  type RelationKind,
+  type RelatedView,
+  type ResourceRelations,
+  type LinkState,
+  type PostureModel,
+  type PostureEntry,
+  type RelationIndexOptions,
+} from './relation-index.js';
+export { CONSUMER_TYPES, CONSUMERS_BY_TYPE, SERVICES, type ConsumerType, type KeyReferenceSpec, type KeyLocator } from './key-references.js';
+export { FIPS_LEVELS, STORE_TYPES, STORE_HOST_SUFFIXES, type FipsLevelEntry, type StoreKind } from './key-stores.js';
+export { KEY_ROLES } from './roles.js';
+export { RELATION_READS, RELATION_TYPES } from './relation-reads.js';
