@@ -119,6 +119,15 @@ export function describeFinding(
 
 /** One evidence item in words: `properties.enablePurgeProtection is not set (expected equals true)`. */
 export function describeEvidence(evidence: Evidence): string {
+  const text = describeValue(evidence);
+  if (!evidence.related) return text;
+  const { kind, id } = evidence.related;
+  const label = kind === 'keyStore' ? 'key store' : kind;
+  // The related resource's own name: a key id ends in the key, a reference in its URI.
+  return `${label} '${id.slice(id.lastIndexOf('/') + 1) || id}': ${text}`;
+}
+
+function describeValue(evidence: Evidence): string {
   const expectation = `expected ${evidence.operator} ${formatValue(evidence.expected)}`;
   if (evidence.state === 'unknown')
     return `${evidence.path} is not known (${expectation}; its value is only known at deployment or could not be read)`;

@@ -16,3 +16,4 @@ export { emptyCounts, emptySeverityCounts, type ScanResult, type OutcomeCounts, 
 export { applyExemptions, utcDate, type Exemption, type ExemptionOutcome, type ExemptionReport } from './exemptions.js';
 export { readBaseline, applyBaseline, BaselineFormatError, type BaselineEntry, type BaselineCounts } from './baseline.js';
 export { reviewFindings, isOpen, type ReviewOptions } from './review.js';
+export { summarizePosture, emptyPostureCounts, type Posture, type PostureCounts } from './posture.js';

@@ -389,12 +389,14 @@ export class RelationIndex {
       if (expiry === 'unknown') keyUnknown.push('relation.expired');
       else keyRelation['expired'] = expiry === undefined ? undefined : expiry <= this.options.asOf.getTime();
     }
-    if (level === 'unknown') keyUnknown.push('relation.fipslevel');
+    // Without the key or its store there is no level to read, but the key may still meet it.
+    if (level === 'unknown' || (level === undefined && link.state !== 'resolved' && link.state !== 'dangling')) keyUnknown.push('relation.fipslevel');
     const storeLevelEntry = link.store ? storeLevel(link.store, STORE_BY_TYPE.get(typeKey(link.store))!) : undefined;
     link.views = {
       key: this.viewOf(link, link.key, keyRelation, link.address ? `${link.address.host}/keys/${link.address.name}` : link.reference, keyUnknown),
       keyStore: this.viewOf(
-        { state: link.store ? 'resolved' : link.state === 'dangling' && !link.address && !link.via ? 'dangling' : 'not-in-scope' },
+        // A store that is not in the scan may still exist (another subscription): never a dangling one.
+        { state: link.store ? 'resolved' : 'not-in-scope' },
         link.store,
         {
           state: link.store ? 'resolved' : link.state === 'unknown' ? 'unknown' : 'not-in-scope',

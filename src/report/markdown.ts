@@ -1,4 +1,5 @@
-import { isOpen, type Finding, type ScanResult } from '../findings/index.js';
+import { MODEL_LABELS, postureLine, postureTotal } from './posture-text.js';
+import { isOpen, type Finding, type Posture, type ScanResult } from '../findings/index.js';
 import { SEVERITIES, type Severity } from '../rules/index.js';
 import type { Reporter } from './reporter.js';
 
@@ -35,6 +36,7 @@ export const renderMarkdown: Reporter = function* (result: ScanResult) {
       `against the baseline: ${baseline.new} new, ${baseline.updated} updated, ${baseline.unchanged} unchanged, ${baseline.absent} fixed`,
     );
   if (extras.length) lines.push(`${extras.join('; ')}.`, '');
+  lines.push(...postureSection(result.posture));
 
   const byRule = new Map<string, { fail: number; unknown: number; severity: Severity; title: string }>();
   const titles = new Map(result.rules.map((rule) => [rule.id, rule.definition.title]));
@@ -102,4 +104,31 @@ function worstResources(findings: readonly Finding[]): { name: string; type: str
         (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
     )
     .slice(0, WORST_RESOURCES);
+}
+
+const MAX_POSTURE_ROWS = 50;
+
+/** Key-management posture: counts per subscription, then the key store and FIPS level behind each customer-managed key. */
+function postureSection(posture: Posture): string[] {
+  if (postureTotal(posture) === 0) return [];
+  const lines = ['### Key management', '', `${postureTotal(posture)} data resources: ${postureLine(posture.totals)}.`, ''];
+  const header = MODEL_LABELS.map(([, label]) => label);
+  lines.push(`| subscription | ${header.join(' | ')} |`, `|---|${header.map(() => '---:').join('|')}|`);
+  for (const [key, counts] of Object.entries(posture.bySubscription)) {
+    lines.push(`| ${cell(key)} | ${MODEL_LABELS.map(([model]) => counts[model]).join(' | ')} |`);
+  }
+  lines.push('');
+  const cmk = posture.resources.filter((entry) => entry.model !== 'platform-managed');
+  if (cmk.length) {
+    lines.push('| resource | type | model | key store | FIPS 140 level | key |', '|---|---|---|---|---:|---|');
+    for (const entry of cmk.slice(0, MAX_POSTURE_ROWS)) {
+      const stores = entry.keyStores.map((store) => store.slice(store.lastIndexOf('/') + 1)).join(', ');
+      lines.push(
+        `| ${cell(entry.name)} | ${cell(entry.type)} | ${entry.model} | ${cell(stores)} | ${entry.fipsLevel ?? '?'} | ${entry.keyState ?? ''} |`,
+      );
+    }
+    if (cmk.length > MAX_POSTURE_ROWS) lines.push('', `... and ${cmk.length - MAX_POSTURE_ROWS} more in the JSON report.`);
+    lines.push('');
+  }
+  return lines;
 }

@@ -1,5 +1,6 @@
 import { describeEvidence, isOpen, type Finding, type ScanResult } from '../findings/index.js';
 import type { Severity } from '../rules/index.js';
+import { postureLine, postureTotal } from './posture-text.js';
 import type { Reporter, ReportOptions } from './reporter.js';
 
 const SEVERITY_COLOUR: Record<Severity, string> = {
@@ -38,6 +39,8 @@ export function locationText(finding: Finding): string {
 }
 
 /** A readable report for a terminal: findings grouped by rule, then totals and what was not read. */
+const MAX_SUBSCRIPTION_LINES = 20;
+
 export const renderText: Reporter = function* (result: ScanResult, options: ReportOptions) {
   const paint = (code: string, text: string): string => (options.color ? `${code}${text}${RESET}` : text);
   const rulesById = new Map(result.rules.map((rule) => [rule.id, rule]));
@@ -74,6 +77,16 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
   out += `${s.byStatus.fail} fail, ${s.byStatus.unknown} unknown, ${s.byStatus.pass} pass, ${s.byStatus.notApplicable} not applicable\n`;
   const severities = (Object.keys(s.bySeverity) as Severity[]).map((severity) => `${severity} ${s.bySeverity[severity]}`).join(' · ');
   out += `Open findings by severity: ${severities}\n`;
+  const posture = result.posture;
+  if (postureTotal(posture) > 0) {
+    out += `Key management  ${postureTotal(posture)} data resources: ${postureLine(posture.totals)}\n`;
+    const subscriptions = Object.keys(posture.bySubscription);
+    // One line per subscription for a tenant scan; the JSON report has every resource.
+    if (subscriptions.length > 1) {
+      for (const key of subscriptions.slice(0, MAX_SUBSCRIPTION_LINES)) out += `  ${key}  ${postureLine(posture.bySubscription[key]!)}\n`;
+      if (subscriptions.length > MAX_SUBSCRIPTION_LINES) out += `  ... ${subscriptions.length - MAX_SUBSCRIPTION_LINES} more subscriptions in the JSON report\n`;
+    }
+  }
   if (s.suppressed) out += `Suppressed by exemptions: ${s.suppressed}\n`;
   if (s.baseline)
     out += `Against the baseline: ${s.baseline.new} new, ${s.baseline.updated} updated, ${s.baseline.unchanged} unchanged, ${s.baseline.absent} fixed\n`;
