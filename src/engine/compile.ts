@@ -33,6 +33,8 @@ export interface Evidence {
   count?: true | undefined;
   /** For a `related:` condition: the kind and id of the related resource the path was read on. */
   related?: { kind: RelationKind; id: string } | undefined;
+  /** Why a related value is not known (`the key vault ... is not in the scan`). */
+  reason?: string | undefined;
 }
 
 /** What a condition reads while it runs over one resource. */
@@ -560,8 +562,8 @@ const UNARY: Record<string, (value: unknown) => unknown> = {
  * rules guard with `relation.keyCount` where having no key is fine.
  */
 function related(kind: RelationKind, child: CompiledCondition): CompiledCondition {
-  const scopes = (scope: Scope): Scope[] =>
-    (scope.related?.(kind) ?? []).map((view) => ({ resource: view.resource, unknown: view.unknown, members: [], relation: view.relation }));
+  // A related view carries everything a scope does: conditions run on it as it is, with no copy.
+  const scopes = (scope: Scope): readonly Scope[] => scope.related?.(kind) ?? [];
   return {
     test(scope) {
       const list = scopes(scope);
@@ -577,7 +579,16 @@ function related(kind: RelationKind, child: CompiledCondition): CompiledConditio
     explain(scope, negated, out) {
       const list = scopes(scope);
       if (list.length === 0) {
-        if (!negated) out.push({ path: `related ${kind}`, operator: 'exists', expected: true, actual: undefined, state: 'missing', count: undefined, related: undefined });
+        if (!negated) out.push({
+          path: `related ${kind}`,
+          operator: 'exists',
+          expected: true,
+          actual: undefined,
+          state: 'missing',
+          count: undefined,
+          related: undefined,
+          reason: undefined,
+        });
         return FALSE;
       }
       const results: Tri[] = [];
@@ -586,7 +597,9 @@ function related(kind: RelationKind, child: CompiledCondition): CompiledConditio
         const buffer: Evidence[] = [];
         results.push(child.explain(inner, negated, buffer));
         const id = inner.resource.id;
-        evidence.push(buffer.map((item) => ({ ...item, related: { kind, id } })));
+        const why = inner.relation?.['reason'];
+        const reason = typeof why === 'string' ? why : undefined;
+        evidence.push(buffer.map((item) => ({ ...item, related: { kind, id }, reason: item.state === 'unknown' ? reason : undefined })));
       }
       const r = results.includes(FALSE) ? FALSE : results.includes(UNKNOWN) ? UNKNOWN : TRUE;
       const failed: Tri = negated ? TRUE : FALSE;
@@ -625,13 +638,13 @@ function leaf(
           else effective = INVERSE[operator]!;
         }
         if (r === UNKNOWN) {
-          out.push({ path, operator: effective, expected, actual: undefined, state: 'unknown', count, related: undefined });
+          out.push({ path, operator: effective, expected, actual: undefined, state: 'unknown', count, related: undefined, reason: undefined });
         } else {
           const actual = actualOf(scope);
           out.push(
             actual === undefined || actual === null || actual === UNKNOWN_VALUE
-              ? { path, operator: effective, expected, actual: undefined, state: 'missing', count, related: undefined }
-              : { path, operator: effective, expected, actual, state: 'value', count, related: undefined },
+              ? { path, operator: effective, expected, actual: undefined, state: 'missing', count, related: undefined, reason: undefined }
+              : { path, operator: effective, expected, actual, state: 'value', count, related: undefined, reason: undefined },
           );
         }
       }

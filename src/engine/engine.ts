@@ -1,5 +1,5 @@
 import { RELATION_READS, RELATION_TYPES, type ResourceRelations } from '../inventory/index.js';
-import { canonicalizePathText, type Resource } from '../model/index.js';
+import { canonicalizePathText, getProperty, type Resource } from '../model/index.js';
 import type { Scope } from './compile.js';
 import type { CompiledRule, Status } from './rule.js';
 
@@ -16,6 +16,8 @@ export class Engine {
   /** Rules that read relations: run once the relation index is built. */
   private readonly relationalByType = new Map<string, CompiledRule[]>();
   private readonly typeKeys = new Map<string, string>();
+  /** The top-level members the relational rules of a type read. */
+  private readonly relationalHeads = new Map<string, string[]>();
 
   constructor(readonly rules: readonly CompiledRule[]) {
     for (const rule of rules) {
@@ -25,6 +27,11 @@ export class Engine {
         if (list) list.push(rule);
         else table.set(type, [rule]);
       }
+    }
+    for (const [type, list] of this.relationalByType) {
+      const heads = new Set<string>();
+      for (const rule of list) for (const path of rule.reads) heads.add(/^[^.[]+/.exec(path)![0]);
+      this.relationalHeads.set(type, [...heads]);
     }
   }
 
@@ -51,6 +58,25 @@ export class Engine {
   /** Does some relational rule apply to the type (so the second pass needs the resource)? */
   hasRelationalRules(type: string): boolean {
     return this.relationalByType.has(this.typeKey(type));
+  }
+
+  /**
+   * What the second pass keeps of a resource: what names and locates it in a
+   * finding, and the members its relational rules read. The rest (most of a
+   * record's properties) is left to the garbage collector.
+   */
+  retainedCopy(resource: Resource): Resource {
+    const copy: Resource = { id: resource.id, type: resource.type };
+    if (resource.name !== undefined) copy.name = resource.name;
+    if (resource.subscriptionId !== undefined) copy.subscriptionId = resource.subscriptionId;
+    if (resource.resourceGroup !== undefined) copy.resourceGroup = resource.resourceGroup;
+    if (resource.origin !== undefined) copy.origin = resource.origin;
+    if (resource.unknown !== undefined) copy.unknown = resource.unknown;
+    for (const head of this.relationalHeads.get(this.typeKey(resource.type)) ?? []) {
+      const value = getProperty(resource, head, head);
+      if (value !== undefined) copy[head] = value;
+    }
+    return copy;
   }
 
   /** Evaluates the rules that read only the resource and hands each outcome to `receive`. */

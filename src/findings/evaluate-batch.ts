@@ -55,7 +55,7 @@ export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<st
     engine.evaluate(resource, receive);
     if (relations) {
       relations.index.observe(resource);
-      if (engine.hasRelationalRules(resource.type)) relations.retained.push(resource);
+      if (engine.hasRelationalRules(resource.type)) relations.retained.push(engine.retainedCopy(resource));
     }
   };
   if (batch.kind === 'resources') {

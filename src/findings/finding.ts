@@ -130,7 +130,7 @@ export function describeEvidence(evidence: Evidence): string {
 function describeValue(evidence: Evidence): string {
   const expectation = `expected ${evidence.operator} ${formatValue(evidence.expected)}`;
   if (evidence.state === 'unknown')
-    return `${evidence.path} is not known (${expectation}; its value is only known at deployment or could not be read)`;
+    return `${evidence.path} is not known (${expectation}; ${evidence.reason ?? 'its value is only known at deployment or could not be read'})`;
   if (evidence.count) {
     const matched = typeof evidence.actual === 'number' ? evidence.actual : 0;
     return `${evidence.path} has ${matched} matching member${matched === 1 ? '' : 's'} (expected count ${evidence.operator} ${formatValue(evidence.expected)})`;

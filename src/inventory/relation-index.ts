@@ -24,6 +24,8 @@ export interface RelatedView {
   /** Canonical unknown paths (the record's, or everything when it could not be read). */
   unknown: readonly string[] | undefined;
   relation: Record<string, unknown>;
+  /** Scratch for `count` members while a condition runs on the view (it is an evaluation scope as it stands). */
+  members: unknown[];
 }
 
 /** What relational conditions read for one resource. */
@@ -72,8 +74,8 @@ interface KeyLink {
   address: KeyAddress | undefined;
   key: Resource | undefined;
   store: Resource | undefined;
-  /** The disk encryption set a disk or cluster reaches its key through. */
-  via: Resource | undefined;
+  /** The id of the disk encryption set a disk or cluster reaches its key through. */
+  via: string | undefined;
   /** The consuming identity (the encryption set's, for an indirection). */
   identity: IdentityRef;
   views?: Record<RelationKind, RelatedView>;
@@ -95,8 +97,18 @@ interface RawReference {
   identity: IdentityRef;
 }
 
+/**
+ * What the index keeps of a data resource: its name and the references
+ * read from it, not the record, so a large scan does not hold every
+ * consumer's properties until the end.
+ */
 interface ConsumerEntry {
-  resource: Resource;
+  id: string;
+  type: string;
+  name: string;
+  subscriptionId: string | undefined;
+  /** Its `fips-level` tag as written. */
+  fipsTag: unknown;
   consumer: ConsumerType;
   references: RawReference[];
   links?: KeyLink[];
@@ -144,7 +156,7 @@ export class RelationIndex {
   /** Subscriptions (lower-case) with role assignments read. */
   private readonly assignmentScopes = new Set<string>();
   private readonly consumers: ConsumerEntry[] = [];
-  private readonly consumerByResource = new Map<Resource, ConsumerEntry>();
+  private readonly consumerById = new Map<string, ConsumerEntry>();
   private readonly usage = new Map<string, { consumers: Set<string>; required: unknown[] }>();
   private built = false;
 
@@ -170,9 +182,17 @@ export class RelationIndex {
     }
     const consumer = CONSUMERS_BY_TYPE.get(type);
     if (!consumer) return;
-    const entry: ConsumerEntry = { resource, consumer, references: readReferences(resource, consumer) };
+    const entry: ConsumerEntry = {
+      id: resource.id,
+      type,
+      name: nameOf(resource),
+      subscriptionId: subscriptionOf(resource),
+      fipsTag: requiredTag(resource),
+      consumer,
+      references: readReferences(resource, consumer),
+    };
     this.consumers.push(entry);
-    this.consumerByResource.set(resource, entry);
+    this.consumerById.set(resource.id.toLowerCase(), entry);
     if (type === ENCRYPTION_SET_TYPE) {
       this.encryptionSets.set(resource.id.toLowerCase(), entry);
       const subscription = subscriptionOf(resource);
@@ -189,13 +209,15 @@ export class RelationIndex {
 
   /** The relations of a resource the first pass observed (call after `build`). */
   relationsOf(resource: Resource): ResourceRelations {
-    const entry = this.consumerByResource.get(resource);
+    const entry = this.consumerById.get(resource.id.toLowerCase());
     const type = typeKey(resource);
     if (entry) {
       const links = this.linksOf(entry);
+      // Built once per resource and kind: every relational rule of the resource reads the same views.
+      const cache: Partial<Record<RelationKind, RelatedView[]>> = {};
       return {
         relation: { service: entry.consumer.service, keyCount: links.length, model: modelOf(links) },
-        related: (kind) => links.map((link) => this.viewsOf(link, entry)[kind]),
+        related: (kind) => (cache[kind] ??= links.map((link) => this.viewsOf(link, entry)[kind])),
       };
     }
     const id = resource.id.toLowerCase();
@@ -226,10 +248,10 @@ export class RelationIndex {
       let worst: LinkState | null = null;
       for (const link of links) if (worst === null || STATE_RANK[link.state] > STATE_RANK[worst]) worst = link.state;
       return {
-        id: entry.resource.id,
-        type: typeKey(entry.resource),
-        name: nameOf(entry.resource),
-        subscriptionId: subscriptionOf(entry.resource),
+        id: entry.id,
+        type: entry.type,
+        name: entry.name,
+        subscriptionId: entry.subscriptionId,
         model: modelOf(links),
         keyStores: [...new Set(links.map((link) => (link.store ? link.store.id : (link.address?.host ?? link.reference))))].sort(),
         fipsLevel: links.length === 0 || levels.includes(null) ? null : Math.min(...(levels as number[])),
@@ -271,8 +293,8 @@ export class RelationIndex {
     entry.links = links;
     for (const link of links) {
       if (link.state !== 'resolved') continue;
-      this.use(link.key!.id, entry.resource.id, requiredTag(entry.resource));
-      this.use(link.store!.id, entry.resource.id, requiredTag(entry.resource));
+      this.use(link.key!.id, entry.id, entry.fipsTag);
+      this.use(link.store!.id, entry.id, entry.fipsTag);
     }
     return links;
   }
@@ -360,16 +382,16 @@ export class RelationIndex {
     const inner = this.linksOf(set)[0];
     if (!inner) {
       link.state = 'dangling';
-      link.reason = `the disk encryption set ${nameOf(set.resource)} names no key`;
-      link.via = set.resource;
+      link.reason = `the disk encryption set ${set.name} names no key`;
+      link.via = set.id;
       return link;
     }
-    return { ...inner, service: link.service, reference: link.reference, via: set.resource, views: undefined };
+    return { ...inner, service: link.service, reference: link.reference, via: set.id, views: undefined };
   }
 
   private viewsOf(link: KeyLink, entry: ConsumerEntry): Record<RelationKind, RelatedView> {
     if (link.views) return link.views;
-    const required = maxLevel([requiredTag(entry.resource), link.store ? requiredTag(link.store) : undefined]);
+    const required = maxLevel([entry.fipsTag, link.store ? requiredTag(link.store) : undefined]);
     const level = this.keyLevel(link);
     const keyRelation: Record<string, unknown> = {
       state: link.state,
@@ -381,7 +403,7 @@ export class RelationIndex {
       fipsLevel: level === 'unknown' ? undefined : level?.level,
       fipsSource: level === 'unknown' ? undefined : level?.id,
       requiredFipsLevel: required,
-      via: link.via?.id,
+      via: link.via,
     };
     const keyUnknown: string[] = [];
     if (link.key) {
@@ -424,11 +446,11 @@ export class RelationIndex {
     if (resource) {
       const own = canonicalUnknown(resource.unknown) ?? [];
       const unknown = [...own, ...extraUnknown];
-      return { resource, unknown: unknown.length ? unknown : undefined, relation };
+      return { resource, unknown: unknown.length ? unknown : undefined, relation, members: [] };
     }
     const stand: Resource = { id: reference, type: 'keyscope/unresolved', name: reference };
-    if (link.state === 'dangling') return { resource: stand, unknown: extraUnknown.length ? extraUnknown : undefined, relation };
-    return { resource: stand, unknown: [...EVERYTHING_UNKNOWN, ...extraUnknown], relation };
+    if (link.state === 'dangling') return { resource: stand, unknown: extraUnknown.length ? extraUnknown : undefined, relation, members: [] };
+    return { resource: stand, unknown: [...EVERYTHING_UNKNOWN, ...extraUnknown], relation, members: [] };
   }
 
   /** The principal that unwraps the key and every grant it holds on it. */
@@ -436,7 +458,12 @@ export class RelationIndex {
     const identity = link.identity;
     const stand = (id: string, name: string): Resource => ({ id, type: 'keyscope/identity', name });
     if ('unknown' in identity) {
-      return { resource: stand(link.reference, 'identity'), unknown: ['properties'], relation: { state: 'unknown', reason: identity.unknown } };
+      return {
+        resource: stand(link.reference, 'identity'),
+        unknown: ['properties'],
+        relation: { state: 'unknown', reason: identity.unknown },
+        members: [],
+      };
     }
     const resource = stand(identity.resourceId ?? `principal:${identity.principalId}`, identity.resourceId ? nameOf({ id: identity.resourceId, type: '' }) : identity.principalId);
     const grants = this.grantsOf(link, identity.principalId);
@@ -446,8 +473,9 @@ export class RelationIndex {
       ...(identity.resourceId ? { userAssignedIdentity: identity.resourceId } : {}),
       ...(typeof grants === 'string' ? {} : { grants: grants.grants, authorization: grants.authorization }),
     };
-    if (typeof grants === 'string') return { resource, unknown: ['properties.grants', 'properties.authorization'], relation: { state: 'unknown', reason: grants } };
-    return { resource, unknown: grants.unknown ? ['properties.grants'] : undefined, relation: { state: 'resolved', reason: grants.unknown } };
+    if (typeof grants === 'string')
+      return { resource, unknown: ['properties.grants', 'properties.authorization'], relation: { state: 'unknown', reason: grants }, members: [] };
+    return { resource, unknown: grants.unknown ? ['properties.grants'] : undefined, relation: { state: 'resolved', reason: grants.unknown }, members: [] };
   }
 
   /** The principal's grants on the key, or why they cannot be known. */

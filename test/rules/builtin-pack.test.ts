@@ -41,6 +41,12 @@ const CONTRACT = [
   'cmk.app-configuration',
   'cmk.machine-learning',
   'cmk.synapse',
+  'cmk.key-resolvable',
+  'cmk.key-store-protected',
+  'cmk.key-size-for-service',
+  'cmk.key-access-scoped',
+  'cmk.fips-level-for-data',
+  'keystore.fips-level',
 ];
 
 describe('the built-in rule pack', () => {
