@@ -228,7 +228,8 @@ export class RelationIndex {
     };
     const store = STORE_BY_TYPE.get(type);
     if (store) {
-      const level = storeLevel(resource, store);
+      // The record the first pass saw: the second pass may hold only part of it.
+      const level = storeLevel(this.storesById.get(id) ?? resource, store);
       relation['requiredFipsLevel'] = maxLevel(used?.required ?? []);
       if (level === 'unknown') return { relation, unknown: ['relation.fipslevel'], related: () => [] };
       relation['fipsLevel'] = level?.level;
@@ -459,7 +460,7 @@ export class RelationIndex {
     const stand = (id: string, name: string): Resource => ({ id, type: 'keyscope/identity', name });
     if ('unknown' in identity) {
       return {
-        resource: stand(link.reference, 'identity'),
+        resource: stand('unresolved identity', 'identity'),
         unknown: ['properties'],
         relation: { state: 'unknown', reason: identity.unknown },
         members: [],
@@ -649,7 +650,9 @@ function identityOf(resource: Resource, spec: KeyReferenceSpec, root: unknown, u
     return { unknown: `the user-assigned identity ${named} is not attached to the resource` };
   }
   const principalId = text(readPath(block, 'principalId', undefined));
-  return principalId ? { principalId: principalId.toLowerCase(), form: 'SystemAssigned' } : { unknown: 'the resource has no system-assigned identity principal in the record' };
+  return principalId
+    ? { principalId: principalId.toLowerCase(), form: 'SystemAssigned' }
+    : { unknown: 'the record has no system-assigned principal id (Azure assigns it when it creates the identity)' };
 }
 
 function isDeployed(resource: Resource): boolean {
