@@ -4,7 +4,9 @@
  * unknown before deployment, so anything built from them is an unknown path.
  * Names are lower-case; any other function whose name starts with `list`
  * (listKeys, listSecrets, listAccountSas...) calls a resource provider and
- * is deploy-time too.
+ * is deploy-time too. `reference()` and `resourceInfo()` of a resource the
+ * same template deploys are partly known (declared-resources.ts): their
+ * reasons here are for any other resource.
  */
 export const DEPLOY_TIME_FUNCTIONS: Readonly<Record<string, string>> = {
   reference: 'reference() reads a deployed resource',

@@ -2,10 +2,10 @@ import type { Node } from 'jsonc-parser';
 import { deployTimeReason } from './deploy-time.js';
 import type { Expression } from './expression-ast.js';
 import { isExpression, parseExpression, unescapeLiteral } from './expression-parser.js';
-import { builtIn, callBuiltIn, type FunctionHost } from './functions.js';
+import { builtIn, callBuiltIn, type FunctionHost, type ResourceLookup } from './functions.js';
 import { entries, member, offsetInString, pointerSegment, setKey, type JsonText } from './json-text.js';
 import type { DeploymentScope } from './resource-ids.js';
-import { getKey, isObject, Lambda, TemplateError, typeName, Unknown } from './values.js';
+import { getKey, isObject, Lambda, PartialObject, TemplateError, typeName, Unknown } from './values.js';
 
 /** What expressions read from the template they are in. */
 export interface Frame {
@@ -16,6 +16,8 @@ export interface Frame {
   variable(name: string): unknown;
   userFunction(namespace: string, name: string): UserFunction | undefined;
   deployment(): unknown;
+  /** The resources the template deploys, for `reference()`; unset until the expander has listed them. */
+  resources?: ResourceLookup;
 }
 
 /** A function of the template's `functions` section. */
@@ -231,6 +233,7 @@ export function evaluateExpression(expression: Expression, context: EvalContext)
 
 function readMember(target: unknown, name: string, at: number): unknown {
   if (target instanceof Unknown) return target;
+  if (target instanceof PartialObject) return target.member(name);
   if (isObject(target)) {
     const found = getKey(target, name);
     if (found.found) return found.value;
@@ -270,6 +273,7 @@ function hostFor(context: EvalContext): FunctionHost {
     scope: context.frame.scope,
     deployment: () => context.frame.deployment(),
     invoke: (lambda, args) => invokeLambda(lambda, args),
+    resources: context.frame.resources,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import type { SourcePoint } from '../../model/index.js';
+import { DeclaredResources, TEMPLATE_ONLY, type DeclaredResource } from './declared-resources.js';
 import { copyCount, evaluateNode, LocatedError, type CopyState, type EvalContext, type Trace } from './evaluate.js';
 import { entries, member, pointerSegment, type JsonText } from './json-text.js';
 import { PROBLEM, type ProblemLog } from './problems.js';
@@ -25,21 +26,6 @@ export interface ExpandedResource {
   /** Copy loops and nested deployments it came through, outermost first. */
   via: string[];
 }
-
-/** Keys of a resource declaration that steer the deployment and are not part of the resource. */
-const TEMPLATE_ONLY = new Set([
-  'type',
-  'name',
-  'condition',
-  'copy',
-  'dependson',
-  'comments',
-  'scope',
-  'existing',
-  'resources',
-  'import',
-  'parent',
-]);
 
 /** Nested deployments deeper than this are reported, not followed (a safety net against runaway templates). */
 const MAX_DEPTH = 32;
@@ -67,7 +53,28 @@ interface Declaration {
   pointer: string;
   /** The node a finding on the resource points at: the symbolic name's key, or the object. */
   anchor: Node;
+  /** Language version 2.0: the key the resource is declared under. */
+  symbolic?: string;
 }
+
+/** A resource instance as planned: its declaration resolved to a type, a name and an id, and where it goes. */
+interface Instance extends DeclaredResource {
+  declaration: Declaration;
+  placement: Placement;
+  /** The id before resources with unknown names are numbered (an unknown name shown as written). */
+  shownId: string;
+}
+
+/**
+ * What expanding a template does, in template order: emit a resource, expand
+ * a nested deployment, report an error; `declared` instances only answer
+ * `reference()` (their condition is false), `unresolvable` symbolic names
+ * say why they never can.
+ */
+type Step =
+  | { kind: 'resource' | 'deployment' | 'declared'; instance: Instance }
+  | { kind: 'unresolvable'; symbolic: string; reason: string }
+  | { kind: 'failed'; error: unknown };
 
 /** Expands a template's resources: copies, conditions, nested deployments and child resources. */
 export class TemplateExpander {
@@ -81,38 +88,90 @@ export class TemplateExpander {
 
   /** Expands a top-level template with its parameter values. */
   expand(frame: TemplateFrame, scope: DeploymentScope): ExpandedResource[] {
-    this.expandResources(member(this.json.root, 'resources'), '/resources', frame.context(), { scope, via: [], depth: 0 }, undefined);
+    this.expandTemplate(member(this.json.root, 'resources'), '/resources', frame.context(), { scope, via: [], depth: 0 }, frame);
     return this.out;
   }
 
-  private expandResources(
+  /**
+   * Lists a template's resources (copies, conditions, names and ids) before
+   * evaluating any of their properties, so that `reference()` finds a
+   * resource declared later as well as one declared earlier; then emits them
+   * in template order. `frame` is the template's own (not for an outer-scope
+   * nested template, whose resources are not its parent's to reference).
+   */
+  private expandTemplate(node: Node | undefined, pointer: string, context: EvalContext, placement: Placement, frame?: TemplateFrame): void {
+    const steps: Step[] = [];
+    this.planResources(node, pointer, context, placement, undefined, steps);
+    if (frame) {
+      const unresolvable = new Map<string, string>();
+      for (const step of steps) if (step.kind === 'unresolvable') unresolvable.set(step.symbolic.toLowerCase(), step.reason);
+      const declared = steps.flatMap((step) => ('instance' in step ? [step.instance] : []));
+      frame.resources = new DeclaredResources(declared, unresolvable);
+    }
+    for (const step of steps) {
+      switch (step.kind) {
+        case 'failed':
+          this.fail(step.error);
+          break;
+        case 'resource':
+          this.emit(step.instance);
+          break;
+        case 'deployment':
+          try {
+            this.expandDeployment(step.instance);
+          } catch (error) {
+            this.fail(error);
+          }
+          break;
+        default:
+          break;
+      }
+    }
+  }
+
+  private planResources(
     node: Node | undefined,
     pointer: string,
     context: EvalContext,
     placement: Placement,
     parent: Parent | undefined,
+    steps: Step[],
   ): void {
-    for (const declaration of declarations(node, pointer)) this.expandDeclaration(declaration, context, placement, parent);
+    for (const declaration of declarations(node, pointer)) this.planDeclaration(declaration, context, placement, parent, steps);
   }
 
-  private expandDeclaration(declaration: Declaration, context: EvalContext, placement: Placement, parent: Parent | undefined): void {
-    const { node, pointer } = declaration;
+  private planDeclaration(
+    declaration: Declaration,
+    context: EvalContext,
+    placement: Placement,
+    parent: Parent | undefined,
+    steps: Step[],
+  ): void {
+    const { node, pointer, symbolic } = declaration;
     if (node.type !== 'object') {
-      this.fail(new LocatedError(`a resource must be an object, got ${node.type}`, node.offset, pointer));
+      steps.push({ kind: 'failed', error: new LocatedError(`a resource must be an object, got ${node.type}`, node.offset, pointer) });
       return;
     }
     // An `existing` resource is only a handle on something deployed elsewhere: nothing of it is deployed here.
-    if (member(node, 'existing')?.value === true) return;
+    if (member(node, 'existing')?.value === true) {
+      if (symbolic !== undefined)
+        steps.push({
+          kind: 'unresolvable',
+          symbolic,
+          reason: `'${symbolic}' is an existing resource: reference() reads it from Azure at deployment`,
+        });
+      return;
+    }
     const copy = member(node, 'copy');
     if (!copy || copy.type !== 'object') {
-      this.expandInstance(declaration, context, placement, parent);
+      this.planInstance(declaration, context, placement, parent, steps);
       return;
     }
     const copyPointer = `${pointer}/copy`;
     const name = member(copy, 'name');
     const countNode = member(copy, 'count');
     if (name?.type !== 'string' || !countNode) {
-      this.fail(new LocatedError("a resource copy needs a 'name' and a 'count'", copy.offset, copyPointer));
+      steps.push({ kind: 'failed', error: new LocatedError("a resource copy needs a 'name' and a 'count'", copy.offset, copyPointer) });
       return;
     }
     const loop = name.value as string;
@@ -120,29 +179,45 @@ export class TemplateExpander {
     try {
       count = copyCount(countNode, `${copyPointer}/count`, context, loop);
     } catch (error) {
-      this.fail(error);
+      steps.push({ kind: 'failed', error });
       return;
     }
     if (count instanceof Unknown) {
       // How many is unknown: one instance stands for all, with an unknown index.
       const unknownIndex = new Unknown(`the number of '${loop}' copies is only known at deployment`);
-      this.expandInstance(
+      this.planInstance(
         declaration,
         withLoop(context, loop, unknownIndex),
         { ...placement, via: [...placement.via, `copy ${loop}[?]`] },
         parent,
+        steps,
+        unknownIndex,
       );
       return;
     }
     for (let i = 0; i < count; i++) {
-      this.expandInstance(declaration, withLoop(context, loop, i), { ...placement, via: [...placement.via, `copy ${loop}[${i}]`] }, parent);
+      this.planInstance(
+        declaration,
+        withLoop(context, loop, i),
+        { ...placement, via: [...placement.via, `copy ${loop}[${i}]`] },
+        parent,
+        steps,
+        i,
+      );
     }
   }
 
-  private expandInstance(declaration: Declaration, context: EvalContext, placement: Placement, parent: Parent | undefined): void {
-    const { node, pointer } = declaration;
+  private planInstance(
+    declaration: Declaration,
+    context: EvalContext,
+    placement: Placement,
+    parent: Parent | undefined,
+    steps: Step[],
+    copyIndex?: number | Unknown,
+  ): void {
+    const { node, pointer, symbolic } = declaration;
     const children = member(node, 'resources');
-    let deployed = true;
+    let deployed: boolean | Unknown = true;
     try {
       const condition = member(node, 'condition');
       if (condition) {
@@ -150,10 +225,16 @@ export class TemplateExpander {
         // A condition does not cascade to child resources (they carry their own), so those are still expanded.
         if (value === false) deployed = false;
         // An unknown condition may deploy the resource: it is scanned, so nothing is passed unseen.
-        else if (value !== true && !(value instanceof Unknown))
+        else if (value instanceof Unknown) deployed = value;
+        else if (value !== true)
           throw new LocatedError(`the condition must be a bool, got ${typeName(value)}`, condition.offset, `${pointer}/condition`);
       }
-      if (!deployed && !children) return;
+      if (deployed === false && !children) {
+        // Its name stays unevaluated: an error or a missing parameter there is no problem of a resource never deployed.
+        if (symbolic !== undefined)
+          steps.push({ kind: 'unresolvable', symbolic, reason: `the resource '${symbolic}' is not deployed: its condition is false` });
+        return;
+      }
       const typeNode = member(node, 'type');
       const nameNode = member(node, 'name');
       if (!typeNode || !nameNode) throw new LocatedError("a resource needs a 'type' and a 'name'", node.offset, pointer);
@@ -171,39 +252,84 @@ export class TemplateExpander {
       const segments = parent && !fullAlready ? [...parent.segments, ...ownSegments] : ownSegments;
       const fullName = segments.join('/');
       const nameKnown = typeof name === 'string' && (parent?.nameKnown ?? true);
+      const isDeployment = fullType.toLowerCase() === 'microsoft.resources/deployments';
 
-      if (deployed) {
-        if (fullType.toLowerCase() === 'microsoft.resources/deployments') this.expandDeployment(declaration, context, placement, fullName);
-        else this.emit(declaration, context, placement, fullType, segments, nameKnown);
+      const planned = {
+        declaration,
+        placement,
+        node,
+        pointer,
+        context,
+        type: fullType,
+        segments,
+        nameKnown,
+        deployed,
+        symbolic,
+        copyIndex,
+      };
+      if (deployed === false) {
+        // Listed only so that reference() can say it is not deployed; its `scope` stays unevaluated for the same reason as its name above.
+        const shownId =
+          member(node, 'scope') || !nameKnown ? undefined : this.idOrUndefined(scopeIdText(placement.scope), fullType, fullName);
+        if (shownId !== undefined) steps.push({ kind: 'declared', instance: { ...planned, shownId, id: shownId } });
+      } else if (isDeployment) {
+        const shownId = `${scopeIdText(placement.scope)}/providers/${fullType}/${fullName}`;
+        steps.push({ kind: 'deployment', instance: { ...planned, shownId, ...(nameKnown ? { id: shownId } : {}) } });
+      } else {
+        const shownId = this.resourceId(declaration, context, placement, fullType, segments, nameKnown);
+        steps.push({ kind: 'resource', instance: { ...planned, shownId, ...(nameKnown ? { id: shownId } : {}) } });
       }
-      this.expandResources(children, `${pointer}/resources`, context, placement, { type: fullType, name: fullName, nameKnown, segments });
+      this.planResources(
+        children,
+        `${pointer}/resources`,
+        context,
+        placement,
+        { type: fullType, name: fullName, nameKnown, segments },
+        steps,
+      );
     } catch (error) {
       // A resource that is not deployed cannot make the scan incomplete.
-      if (deployed) this.fail(error);
+      if (deployed !== false) steps.push({ kind: 'failed', error });
       else if (!(error instanceof LocatedError)) throw error;
     }
   }
 
-  private emit(
+  /** The id of a resource (extension resources under their `scope`); an unknown name is shown as written. */
+  private resourceId(
     declaration: Declaration,
     context: EvalContext,
     placement: Placement,
     type: string,
     segments: string[],
     nameKnown: boolean,
-  ): void {
+  ): string {
     const { node, pointer } = declaration;
     const name = segments.join('/');
     const scopeText = this.extensionScope(node, pointer, context, placement.scope);
-    let id: string;
     try {
-      id = resourceIdAt(scopeText, type, nameKnown ? [name] : segments, nameKnown);
+      return resourceIdAt(scopeText, type, nameKnown ? [name] : segments, nameKnown);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       // An unknown name is shown as written, which need not split into the segments the type needs.
-      if (!nameKnown) id = `${scopeText}/providers/${type}/${name}`;
-      else throw new LocatedError(error.message, (member(node, 'name') ?? node).offset, `${pointer}/name`);
+      if (!nameKnown) return `${scopeText}/providers/${type}/${name}`;
+      throw new LocatedError(error.message, (member(node, 'name') ?? node).offset, `${pointer}/name`);
     }
+  }
+
+  private idOrUndefined(scopeText: string, type: string, name: string): string | undefined {
+    try {
+      return resourceIdAt(scopeText, type, [name]);
+    } catch (error) {
+      if (error instanceof TemplateError) return undefined;
+      throw error;
+    }
+  }
+
+  private emit(instance: Instance): void {
+    const { declaration, context, placement, type, segments, nameKnown } = instance;
+    const { node, pointer } = declaration;
+    const name = segments.join('/');
+    let id = instance.shownId;
     if (!nameKnown) id = this.unique(id);
     else this.ids.set(id.toLowerCase(), (this.ids.get(id.toLowerCase()) ?? 0) + 1);
 
@@ -251,8 +377,10 @@ export class TemplateExpander {
     return `${base}/providers/${text}`;
   }
 
-  private expandDeployment(declaration: Declaration, context: EvalContext, placement: Placement, name: string): void {
+  private expandDeployment(instance: Instance): void {
+    const { declaration, context, placement } = instance;
     const { node, pointer } = declaration;
+    const name = instance.segments.join('/');
     const properties = member(node, 'properties');
     const template = member(properties, 'template');
     const link = member(properties, 'templateLink');
@@ -285,7 +413,7 @@ export class TemplateExpander {
     const target = this.targetScope(node, pointer, context, placement.scope);
     const templatePointer = `${pointer}/properties/template`;
     const childPlacement: Placement = { scope: target, via: [...placement.via, `deployment ${name}`], depth: placement.depth + 1 };
-    let childContext: EvalContext;
+    const resources = member(template, 'resources');
     if (inner) {
       const frame = new TemplateFrame({
         json: this.json,
@@ -296,12 +424,11 @@ export class TemplateExpander {
         given: this.passedParameters(properties, `${pointer}/properties`, context),
         problems: this.problems,
       });
-      childContext = frame.context();
+      this.expandTemplate(resources, `${templatePointer}/resources`, frame.context(), childPlacement, frame);
     } else {
       // Outer scope: the nested template's expressions are the parent's, parameters, variables and loops included.
-      childContext = context;
+      this.expandTemplate(resources, `${templatePointer}/resources`, context, childPlacement);
     }
-    this.expandResources(member(template, 'resources'), `${templatePointer}/resources`, childContext, childPlacement, undefined);
   }
 
   /** Parameters a nested deployment passes in (`{ value }`; a Key Vault `reference` is unknown). */
@@ -398,7 +525,12 @@ function declarations(node: Node | undefined, pointer: string): Declaration[] {
   if (node.type === 'array')
     return (node.children ?? []).map((child, i) => ({ node: child, pointer: pointer + pointerSegment(i), anchor: child }));
   if (node.type === 'object')
-    return entries(node).map(([name, key, value]) => ({ node: value, pointer: pointer + pointerSegment(name), anchor: key }));
+    return entries(node).map(([name, key, value]) => ({
+      node: value,
+      pointer: pointer + pointerSegment(name),
+      anchor: key,
+      symbolic: name,
+    }));
   return [];
 }
 

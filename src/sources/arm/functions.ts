@@ -7,10 +7,31 @@
  * `lambda` and `lambdaVariables` need their arguments unevaluated and live in
  * the evaluator; deploy-time functions are in deploy-time.ts.
  */
+import { DEPLOY_TIME_FUNCTIONS } from './deploy-time.js';
 import { deterministicGuid, uniqueString } from './hashes.js';
 import { resourceIdAt, scopeIdValue, typeAndNames, type DeploymentScope } from './resource-ids.js';
 import { setKey } from './json-text.js';
-import { containsUnknown, deepEquals, firstUnknown, getKey, isObject, Lambda, TemplateError, toText, typeName, Unknown } from './values.js';
+import {
+  containsUnknown,
+  deepEquals,
+  firstUnknown,
+  getKey,
+  isObject,
+  Lambda,
+  PartialObject,
+  TemplateError,
+  toText,
+  typeName,
+  Unknown,
+} from './values.js';
+
+/** The resources a template deploys, as `reference()` and `resourceInfo()` read them before deployment. */
+export interface ResourceLookup {
+  /** The resource's properties (with `full`, the whole resource) as far as the template determines them; else an Unknown. */
+  reference(target: string, full: boolean): unknown;
+  /** The resource's id, name and type; else an Unknown. */
+  resourceInfo(target: string): unknown;
+}
 
 /** What a function may ask of the evaluator. */
 export interface FunctionHost {
@@ -20,13 +41,16 @@ export interface FunctionHost {
   deployment(): unknown;
   /** Calls a lambda with arguments. */
   invoke(lambda: Lambda, args: unknown[]): unknown;
+  /** The resources of the template being evaluated, once the expander has listed them. */
+  resources?: ResourceLookup;
 }
 
 /**
  * How unknown arguments make the result unknown: `deep` when any argument
- * holds an unknown anywhere; `shallow` when an argument is itself unknown
- * (the function copes with unknown members); `self` when the function
- * decides.
+ * holds an unknown anywhere (a PartialObject included); `shallow` when an
+ * argument is itself unknown or a PartialObject (the function copes with
+ * unknown members); `self` when the function decides, PartialObjects
+ * included.
  */
 type UnknownFlow = 'deep' | 'shallow' | 'self';
 
@@ -217,6 +241,9 @@ const AZURE_CLOUD = {
     storage: 'core.windows.net',
   },
 };
+
+/** `environment().suffixes`: the DNS suffixes of the cloud keyscope evaluates for. */
+export const ENVIRONMENT_SUFFIXES: Readonly<Record<string, string>> = AZURE_CLOUD.suffixes;
 
 function parseIsoDuration(text: string): { months: number; ms: number } {
   const match = /^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$/i.exec(text);
@@ -430,6 +457,11 @@ define('contains', 2, 2, 'self', ([container, item]) => {
     return container.some(containsUnknown) || containsUnknown(item) ? new Unknown('an array member is only known at deployment') : false;
   }
   if (isObject(container)) return getKey(container, expectString(item, 'contains', 2)).found;
+  if (container instanceof PartialObject) {
+    const key = expectString(item, 'contains', 2);
+    // A member the template does not set may still be set by Azure.
+    return container.has(key) ? true : container.member(key);
+  }
   if (container === null) return false;
   return fail(`contains() expects a string, array or object, got ${typeName(container)}`);
 });
@@ -458,6 +490,8 @@ define(['tryIndexFromEnd', 'indexFromEnd'], 2, 2, 'shallow', ([v, index], _host,
 define('union', 1, ANY, 'self', (args) => {
   const unknown = args.find((a) => a instanceof Unknown);
   if (unknown) return unknown;
+  const partial = args.find((a) => a instanceof PartialObject);
+  if (partial) return partial.whole();
   if (args.every((a) => isObject(a) || a === null)) {
     const out: Record<string, unknown> = {};
     for (const a of args) if (isObject(a)) mergeObjects(out, a, true);
@@ -517,7 +551,9 @@ define('tryGet', 2, ANY, 'self', ([target, ...keys]) => {
     if (value instanceof Unknown) return value;
     if (key instanceof Unknown) return key;
     if (value === null || value === undefined) return null;
-    if (Array.isArray(value)) {
+    if (value instanceof PartialObject) {
+      value = typeof key === 'string' ? value.member(key) : null;
+    } else if (Array.isArray(value)) {
       value = typeof key === 'number' ? (value[key] ?? null) : null;
     } else if (isObject(value)) {
       const found = typeof key === 'string' ? getKey(value, key) : { found: false, value: null };
@@ -632,6 +668,19 @@ define('managementGroup', 0, 0, 'deep', (_args, host) => {
 });
 define('tenant', 0, 0, 'deep', () => ({ tenantId: REASON_TENANT, countryCode: REASON_DISPLAY, displayName: REASON_DISPLAY }));
 
+// Resources the template deploys (the apiVersion does not matter: the template declares the resource).
+define('reference', 1, 3, 'self', ([target, , option], host) => {
+  if (target instanceof Unknown) return target;
+  if (option instanceof Unknown) return option;
+  if (typeof target !== 'string' || !host.resources) return new Unknown(DEPLOY_TIME_FUNCTIONS['reference']!);
+  return host.resources.reference(target, typeof option === 'string' && option.toLowerCase() === 'full');
+});
+define('resourceInfo', 1, 1, 'self', ([target], host) => {
+  if (target instanceof Unknown) return target;
+  if (typeof target !== 'string' || !host.resources) return new Unknown(DEPLOY_TIME_FUNCTIONS['resourceinfo']!);
+  return host.resources.resourceInfo(target);
+});
+
 // Resource ids.
 define('resourceId', 2, ANY, 'deep', (args, host) => {
   const typeIndex = firstTypeIndex(args, 'resourceId');
@@ -716,7 +765,10 @@ export function callBuiltIn(fn: BuiltIn, args: unknown[], host: FunctionHost): u
       if (unknown) return unknown;
     }
   } else if (fn.unknowns === 'shallow') {
-    for (const arg of args) if (arg instanceof Unknown) return arg;
+    for (const arg of args) {
+      if (arg instanceof Unknown) return arg;
+      if (arg instanceof PartialObject) return arg.whole();
+    }
   }
   try {
     return fn.run(args, host, name);

@@ -1,7 +1,7 @@
 import type { Resource, TemplateOrigin } from '../../model/index.js';
 import type { ExpandedResource } from './expand.js';
 import { setKey } from './json-text.js';
-import { isObject, Lambda, Unknown } from './values.js';
+import { isObject, Lambda, PartialObject, Unknown } from './values.js';
 
 /**
  * Turns an expanded resource into the record every rule reads: shaped as
@@ -35,9 +35,14 @@ export function toRecord(resource: ExpandedResource, file: string): Resource {
   return record;
 }
 
-/** A copy of the value without its unknowns, whose paths are added to `unknown`. Undefined when the whole value is unknown. */
+/**
+ * A copy of the value without its unknowns, whose paths are added to
+ * `unknown`. Undefined when the whole value is unknown, as a PartialObject
+ * is: Azure may add members an unknown path cannot name, so rules must not
+ * read its known members as the whole object.
+ */
 function withoutUnknowns(value: unknown, path: string, unknown: string[]): unknown {
-  if (value instanceof Unknown || value instanceof Lambda) {
+  if (value instanceof Unknown || value instanceof Lambda || value instanceof PartialObject) {
     unknown.push(path);
     return undefined;
   }

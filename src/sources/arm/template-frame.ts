@@ -1,5 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { evaluateCopyLoop, evaluateNode, type EvalContext, type Frame, type UserFunction } from './evaluate.js';
+import type { ResourceLookup } from './functions.js';
 import { entries, member, pointerSegment, type JsonText } from './json-text.js';
 import { PROBLEM, type ProblemLog } from './problems.js';
 import type { DeploymentScope } from './resource-ids.js';
@@ -29,6 +30,8 @@ type Slot = { state: 'evaluating' } | { state: 'done'; value: unknown } | { stat
 export class TemplateFrame implements Frame {
   readonly json: JsonText;
   readonly scope: DeploymentScope;
+  /** The resources the template deploys: set by the expander once it has listed them, for `reference()`. */
+  resources?: ResourceLookup;
   private readonly parameterNodes = new Map<string, { name: string; key: Node; value: Node; pointer: string }>();
   private readonly variableNodes = new Map<string, { name: string; value: Node; pointer: string; copy?: boolean }>();
   private readonly functions = new Map<string, UserFunction>();

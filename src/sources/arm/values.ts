@@ -1,4 +1,5 @@
 import type { Expression } from './expression-ast.js';
+import { setKey } from './json-text.js';
 
 /**
  * A value only known at deployment: a `reference()`, a `listKeys()`, a
@@ -7,6 +8,62 @@ import type { Expression } from './expression-ast.js';
  */
 export class Unknown {
   constructor(readonly reason: string) {}
+}
+
+/**
+ * An object Azure completes when it deploys: the members the template sets
+ * are known (each a value, an Unknown or another PartialObject), any other
+ * member is unknown, since Azure may fill it in. Reading such a member gives
+ * an Unknown rather than an error. `reference()` of a resource the same
+ * template deploys returns one.
+ */
+export class PartialObject {
+  constructor(
+    /** The members the template determines, as written. */
+    readonly members: Readonly<Record<string, unknown>>,
+    /** What the object belongs to, for reasons: `the Microsoft.KeyVault/vaults 'kv'`. */
+    readonly subject: string,
+    /** Where the object sits below its subject (`properties.networkAcls`); '' at the top. */
+    readonly path = '',
+    /** What every other member is when the object itself is declared with an unknown value; else each gets its own reason. */
+    private readonly otherwise?: Unknown,
+  ) {}
+
+  /** True when the template sets the member (its value may still be unknown). */
+  has(name: string): boolean {
+    return getKey(this.members, name).found;
+  }
+
+  /** A member, case-insensitively; an Unknown when the template does not set it. */
+  member(name: string): unknown {
+    const found = getKey(this.members, name);
+    if (found.found) return found.value;
+    if (this.otherwise) return this.otherwise;
+    const path = this.path ? `${this.path}.${name}` : name;
+    return new Unknown(`'${path}' of ${this.subject} is not set by the template: Azure fills it in, if at all, at deployment`);
+  }
+
+  /** The object as one value: unknown, since only Azure knows all its members. */
+  whole(): Unknown {
+    return (
+      this.otherwise ??
+      new Unknown(
+        `${this.path ? `'${this.path}' of ` : ''}${this.subject} is completed by Azure at deployment: only some of its members are known`,
+      )
+    );
+  }
+}
+
+/**
+ * A value read from a resource Azure completes at deployment: every object in
+ * it, however deep, becomes a PartialObject; arrays keep their members.
+ */
+export function completedByAzure(value: unknown, subject: string, path = ''): unknown {
+  if (Array.isArray(value)) return value.map((item) => completedByAzure(item, subject, `${path}[*]`));
+  if (!isObject(value)) return value;
+  const members: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) setKey(members, key, completedByAzure(value[key], subject, path ? `${path}.${key}` : key));
+  return new PartialObject(members, subject, path);
 }
 
 /** A `lambda(...)` value: only the lambda functions (filter, map, reduce...) take one. */
@@ -32,9 +89,9 @@ export class TemplateError extends Error {
 
 export const isUnknown = (value: unknown): value is Unknown => value instanceof Unknown;
 
-/** True when the value is unknown or holds an unknown anywhere inside it. */
+/** True when the value is unknown or holds an unknown anywhere inside it (a PartialObject always does). */
 export function containsUnknown(value: unknown): boolean {
-  if (value instanceof Unknown) return true;
+  if (value instanceof Unknown || value instanceof PartialObject) return true;
   if (Array.isArray(value)) return value.some(containsUnknown);
   if (isObject(value)) {
     for (const key in value) if (containsUnknown(value[key])) return true;
@@ -45,6 +102,7 @@ export function containsUnknown(value: unknown): boolean {
 /** The first unknown found in a value, to carry its reason along. */
 export function firstUnknown(value: unknown): Unknown | undefined {
   if (value instanceof Unknown) return value;
+  if (value instanceof PartialObject) return value.whole();
   if (Array.isArray(value)) {
     for (const item of value) {
       const found = firstUnknown(item);
@@ -59,9 +117,16 @@ export function firstUnknown(value: unknown): Unknown | undefined {
   return undefined;
 }
 
-/** A JSON object (not an array, not null, not an Unknown or Lambda). */
+/** A JSON object whose members are all there (not an array, not null, not an Unknown, PartialObject or Lambda). */
 export function isObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Unknown) && !(value instanceof Lambda);
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    !(value instanceof Unknown) &&
+    !(value instanceof PartialObject) &&
+    !(value instanceof Lambda)
+  );
 }
 
 /** The template language's name for a value's type, for messages. */
