@@ -9,6 +9,7 @@ export function renderRulesIndex(): string {
     managedhsm: 'Managed HSM',
     key: 'Keys (Key Vault and Managed HSM)',
     cmk: 'Customer-managed keys on data services',
+    keystore: 'Key stores (Key Vault, Managed HSM, Dedicated, Payment and Cloud HSM)',
   };
   let text = '# Built-in rules\n\n';
   text += "Rule ids are part of keyscope's public contract: they never change meaning and are never reused.\n";

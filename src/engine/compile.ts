@@ -67,6 +67,8 @@ export interface CompileContext {
   reads?: Set<string>;
   /** Set when the condition reads relations (`related:` or `relation.*`): it runs in the second pass. */
   relational?: boolean;
+  /** The kinds of `related:` conditions it holds (an identity needs role assignments read). */
+  relationKinds?: Set<RelationKind>;
 }
 
 const UNKNOWN_VALUE = Symbol('unknown');
@@ -124,6 +126,7 @@ class Compiler {
       if (this.inRelated) return this.context.fail([...at, 'related'], 'a related condition cannot read a further relation');
       const { related: kind, ...rest } = c;
       this.context.relational = true;
+      (this.context.relationKinds ??= new Set()).add(kind);
       const reads = this.context.reads;
       // Paths below `related:` are the related resource's, not this type's: not fetched for it.
       this.context.reads = undefined;

@@ -1,4 +1,4 @@
-import { RELATION_READS, RELATION_TYPES, type ResourceRelations } from '../inventory/index.js';
+import { RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE, type ResourceRelations } from '../inventory/index.js';
 import { canonicalizePathText, getProperty, type Resource } from '../model/index.js';
 import type { Scope } from './compile.js';
 import type { CompiledRule, Status } from './rule.js';
@@ -35,14 +35,27 @@ export class Engine {
     }
   }
 
-  /** Every resource type a rule or the relation index reads (lower-case, sorted). */
+  /**
+   * Every resource type a rule or the relation index reads (lower-case,
+   * sorted). Relation types are fetched only when a selected rule reads
+   * relations, and role assignments only when one reads an identity's
+   * grants: a scan of vault rules alone queries no more than before.
+   */
   get resourceTypes(): string[] {
-    return [...new Set([...this.byType.keys(), ...this.relationalByType.keys(), ...RELATION_TYPES])].sort();
+    return [...new Set([...this.byType.keys(), ...this.relationalByType.keys(), ...this.relationTypes])].sort();
+  }
+
+  private get relationTypes(): readonly string[] {
+    const relational = this.rules.filter((rule) => rule.relational);
+    if (relational.length === 0) return [];
+    const identity = relational.some((rule) => rule.relationKinds.includes('identity'));
+    return RELATION_TYPES.filter((type) => identity || type !== ROLE_ASSIGNMENT_TYPE);
   }
 
   /** Every field path the rules and the relation index read of a type, canonical and sorted (what a live query must fetch). */
   readsFor(type: string): string[] {
-    const paths = new Set<string>(RELATION_READS.get(type.toLowerCase()) ?? []);
+    const key = type.toLowerCase();
+    const paths = new Set<string>(this.relationTypes.includes(key) ? (RELATION_READS.get(key) ?? []) : []);
     for (const rule of this.rulesFor(type)) for (const path of rule.reads) paths.add(path);
     return [...paths].sort();
   }

@@ -1,4 +1,5 @@
 import { RuleLoadError } from '../errors/index.js';
+import type { RelationKind } from '../inventory/index.js';
 import type { Condition, ParameterValues, RuleDefinition, RuleSource, Severity } from '../rules/index.js';
 import {
   compileCondition,
@@ -31,6 +32,7 @@ function compileApplicability(applicability: Applicability, context: CompileCont
   };
   const compiled = compileCondition(applicability.condition, applicability.at, own);
   if (own.relational) context.relational = true;
+  for (const kind of own.relationKinds ?? []) (context.relationKinds ??= new Set()).add(kind);
   return compiled;
 }
 
@@ -61,6 +63,8 @@ export class CompiledRule {
   readonly reads: readonly string[];
   /** True when the rule reads relations: it runs after the first pass, once the relation index is built. */
   readonly relational: boolean;
+  /** The kinds of related resources its `related:` conditions read. */
+  readonly relationKinds: readonly RelationKind[];
   private readonly where: CompiledCondition | undefined;
   private readonly assertion: CompiledCondition;
 
@@ -91,6 +95,7 @@ export class CompiledRule {
     this.assertion = compileCondition(definition.assert, ['assert'], context);
     this.reads = [...reads].sort();
     this.relational = context.relational === true;
+    this.relationKinds = [...(context.relationKinds ?? [])].sort();
   }
 
   /** The outcome, computed without building evidence (the hot path). */

@@ -14,4 +14,4 @@ export {
 export { CONSUMER_TYPES, CONSUMERS_BY_TYPE, SERVICES, type ConsumerType, type KeyReferenceSpec, type KeyLocator } from './key-references.js';
 export { FIPS_LEVELS, STORE_TYPES, STORE_HOST_SUFFIXES, type FipsLevelEntry, type StoreKind } from './key-stores.js';
 export { KEY_ROLES } from './roles.js';
-export { RELATION_READS, RELATION_TYPES } from './relation-reads.js';
+export { RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE } from './relation-reads.js';

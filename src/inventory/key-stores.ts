@@ -10,7 +10,7 @@ export type StoreKind = 'key-vault' | 'managed-hsm' | 'external';
 /** Data-plane host suffixes of Key Vault and Managed HSM in each Azure cloud. */
 export const STORE_HOST_SUFFIXES: Readonly<Record<Exclude<StoreKind, 'external'>, readonly string[]>> = {
   'key-vault': ['.vault.azure.net', '.vault.azure.cn', '.vault.usgovcloudapi.net', '.vault.microsoftazure.de'],
-  'managed-hsm': ['.managedhsm.azure.net', '.managedhsm.azure.cn', '.managedhsm.usgovcloudapi.net'],
+  'managed-hsm': ['.managedhsm.azure.net', '.managedhsm.usgovcloudapi.net', '.managedhsm.chinacloudapi.cn'],
 };
 
 /** A key store resource type: how its data-plane host is written and what kind it is. */

@@ -1,6 +1,9 @@
 import { CONSUMER_TYPES } from './key-references.js';
 import { STORE_TYPES } from './key-stores.js';
 
+/** Role assignments: read only when a rule reads an identity's grants. */
+export const ROLE_ASSIGNMENT_TYPE = 'microsoft.authorization/roleassignments';
+
 /**
  * What the relation index reads of each type (canonical paths), so a live
  * scan fetches it even when no rule reads the type itself.
@@ -11,7 +14,7 @@ export const RELATION_READS: ReadonlyMap<string, readonly string[]> = new Map<st
     store.keyType!,
     ['properties.attributes', 'properties.keyuri', 'properties.kty', 'tags'],
   ]),
-  ['microsoft.authorization/roleassignments', ['properties']],
+  [ROLE_ASSIGNMENT_TYPE, ['properties']],
   ...CONSUMER_TYPES.map((consumer): [string, readonly string[]] => [consumer.type, ['identity', 'properties', 'tags']]),
 ]);
 

@@ -52,7 +52,16 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
 
     const snapshot = path.join(dir, 'snapshot.ndjson');
     const scope = tenant.subscriptions.flatMap((id) => ['--subscription', id]);
-    const result = await runLive(certificate, endpoint, [...liveArgs(endpoint, ...scope), '--format', 'json', '--export', snapshot]);
+    // Without cmk.key-access-scoped: its role-assignments query is tested on its own (faults.test.ts).
+    const rules = ['--config', 'fixtures/graph/without-role-assignments.keyscope.yaml'];
+    const result = await runLive(certificate, endpoint, [
+      ...liveArgs(endpoint, ...scope),
+      '--format',
+      'json',
+      '--export',
+      snapshot,
+      ...rules,
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
     const report = parseReport(result.stdout);
@@ -77,7 +86,7 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
     const query = bodies[1]!.query;
     expect(bodies.slice(2).every((body) => body.query === query)).toBe(true);
     expect(query).toMatch(
-      /^resources \| where type in~ \(.*\) \| project id, name, type, subscriptionId, resourceGroup, kind, sku, properties \| order by id asc$/,
+      /^resources \| where type in~ \(.*\) \| project id, name, type, subscriptionId, resourceGroup, kind, sku, properties, tags, identity \| order by id asc$/,
     );
     for (const type of UNREAD_TYPES) expect(query).not.toContain(`'${type}'`);
 
@@ -98,7 +107,7 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
         .map((record) => JSON.stringify(record))
         .join('\n')}\n`,
     );
-    const offline = runCli(['scan', '--input', inventory, '--format', 'json']);
+    const offline = runCli(['scan', '--input', inventory, '--format', 'json', ...rules]);
     expect(offline.code).toBe(1);
     const offlineReport = parseReport(offline.stdout);
     expect(report.findings.length).toBeGreaterThan(5000);
@@ -115,7 +124,7 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
     const exported = readFileSync(snapshot, 'utf8').trimEnd().split('\n');
     expect(exported).toHaveLength(read.length + keys);
     expect(JSON.parse(exported[0]!)).toEqual(expect.objectContaining({ origin: { kind: 'graph', subscriptionId: expect.any(String) } }));
-    const replay = runCli(['scan', '--input', snapshot, '--format', 'json']);
+    const replay = runCli(['scan', '--input', snapshot, '--format', 'json', ...rules]);
     expect(replay.code).toBe(1);
     expect(findingsText(replay.stdout)).toBe(findingsText(result.stdout));
   });

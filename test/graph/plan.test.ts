@@ -13,19 +13,31 @@ describe('queries generated from the rule pack', () => {
   test('the built-in pack: one resources query over the types rules read, keys fetched through their parents', () => {
     const types = builtinTypes();
     const plan = planGraph(types);
-    expect(plan.queries).toHaveLength(1);
-    const [query] = plan.queries;
-    expect(query!.table).toBe('resources');
+    // Role assignments (cmk.key-access-scoped reads the grants on a key) are in their own table.
+    expect(plan.queries.map((q) => q.table)).toEqual(['authorizationresources', 'resources']);
+    const query = plan.queries.find((q) => q.table === 'resources');
     // Keys are not in Resource Graph: their vaults and HSMs are queried instead.
     const expected = types
       .map((entry) => entry.type)
-      .filter((type) => !type.endsWith('/keys'))
+      .filter((type) => !type.endsWith('/keys') && type !== 'microsoft.authorization/roleassignments')
       .sort();
     expect(query!.types).toEqual(expected);
     expect(query!.types).toEqual(
       expect.arrayContaining(['microsoft.keyvault/vaults', 'microsoft.keyvault/managedhsms', 'microsoft.sql/servers']),
     );
-    expect(query!.columns).toEqual(['id', 'name', 'type', 'subscriptionId', 'resourceGroup', 'kind', 'sku', 'properties']);
+    // Tags (fips-level) and identity (who unwraps a customer-managed key) are read by the relation index.
+    expect(query!.columns).toEqual([
+      'id',
+      'name',
+      'type',
+      'subscriptionId',
+      'resourceGroup',
+      'kind',
+      'sku',
+      'properties',
+      'tags',
+      'identity',
+    ]);
     expect(plan.children.map((child) => [child.enrichment.childType, child.detail])).toEqual([
       ['microsoft.keyvault/managedhsms/keys', true],
       ['microsoft.keyvault/vaults/keys', true],
