@@ -9,6 +9,29 @@ async function writeAll(stream: Writable, pieces: Iterable<string>): Promise<voi
   }
 }
 
+/**
+ * Writes to standard output until the reader goes away: `keyscope scan | head`
+ * closing the pipe early is the reader's choice, not a keyscope error.
+ */
+async function writeStdout(pieces: Iterable<string>): Promise<void> {
+  let closed = false;
+  const onError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') closed = true;
+    else throw error;
+  };
+  process.stdout.on('error', onError);
+  try {
+    for (const piece of pieces) {
+      if (closed) return;
+      if (!process.stdout.write(piece)) await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'close')]);
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;
+  } finally {
+    if (!closed) process.stdout.off('error', onError);
+  }
+}
+
 /** The real process's streams, folder and environment. */
 export function processIo(): CliIo {
   return {
@@ -24,6 +47,6 @@ export function processIo(): CliIo {
       stream.end();
       await once(stream, 'finish');
     },
-    writeStdout: (pieces) => writeAll(process.stdout, pieces),
+    writeStdout,
   };
 }

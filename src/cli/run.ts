@@ -7,7 +7,7 @@ import type { CliIo } from './io.js';
 import { FORMATS } from './outputs.js';
 import { renderErrors } from './render-error.js';
 import { RuleSetErrors } from './rule-set.js';
-import { rulesListCommand, rulesShowCommand, rulesTestCommand, type RulesFlags } from './rules-command.js';
+import { rulesListCommand, rulesProfilesCommand, rulesShowCommand, rulesTestCommand, type RulesFlags } from './rules-command.js';
 import { scanCommand, type ScanFlags } from './scan-command.js';
 import { collect, sourceKinds } from './source-options/index.js';
 
@@ -46,6 +46,10 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     .option('-r, --rules <dir>', 'also load the rules in this folder; repeatable', collect, [])
     .option('--no-builtin-rules', 'do not load the built-in rule pack')
     .option('-c, --config <file>', 'configuration file (default: ./keyscope.yaml when present)')
+    .option(
+      '--profile <name|file>',
+      'rule profile: a built-in one (keyscope rules profiles), one from keyscope.yaml, or a profile file; overrides profile: in keyscope.yaml',
+    )
     .option('-p, --param <rule.name=value>', 'set a rule parameter; repeatable', collect, [])
     .option('--timestamps', 'record the scan start and end times (makes the report differ run to run)')
     .option('-q, --quiet', 'no progress on stderr')
@@ -56,6 +60,7 @@ Examples:
   keyscope scan --input inventory.json
   az graph query -q "resources" --first 1000 -o json > inv.json && keyscope scan -i inv.json --format text
   keyscope scan -i inv.ndjson --fail-on critical --param key.rsa-minimum-size.minimumBits=3072
+  keyscope scan -i inv.json --profile fips-140-level-3
   keyscope scan -i inv.json --output json=findings.json --output text=report.txt
   keyscope scan -i inv.json --format sarif --sarif-profile github --output keyscope.sarif --output markdown=summary.md
   keyscope scan -i inv.json --baseline previous.json --fail-on-new --exemptions exemptions.yaml
@@ -75,12 +80,22 @@ Exit codes: 0 no finding at or above --fail-on (default high), 1 findings at or 
   ruleOptions(
     rules
       .command('list')
-      .description('List every rule: id, severity, title.')
+      .description('List every rule: id, severity, title; with --profile, the rules a profile selects, its parameters and conditions.')
       .option('-f, --format <format>', 'text or json', 'text')
-      .addHelpText('after', '\nExample:\n  keyscope rules list --format json'),
+      .option('--profile <name|file>', 'list the rules this profile selects')
+      .addHelpText('after', '\nExamples:\n  keyscope rules list --format json\n  keyscope rules list --profile baseline'),
   ).action((flags: RulesFlags) => {
     exitCode = rulesListCommand(flags, io);
   });
+  rules
+    .command('profiles')
+    .description('List the rule profiles: the built-in ones and those in keyscope.yaml, with what each is for.')
+    .option('-f, --format <format>', 'text or json', 'text')
+    .option('-c, --config <file>', 'configuration file (default: ./keyscope.yaml when present)')
+    .addHelpText('after', '\nExample:\n  keyscope rules profiles\n  keyscope scan --input inventory.json --profile baseline')
+    .action((flags: RulesFlags) => {
+      exitCode = rulesProfilesCommand({ ...flags, rules: [] }, io);
+    });
   ruleOptions(
     rules
       .command('show')

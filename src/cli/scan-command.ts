@@ -19,7 +19,7 @@ import { collectExemptions } from './exemptions-file.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { resolveOutputs, type OutputTarget } from './outputs.js';
-import { buildEngine, loadDefinitions, parseParamFlag, selectDefinitions } from './rule-set.js';
+import { buildEngine, chooseProfile, loadDefinitions, parseParamFlag, profileDefinitions, selectDefinitions } from './rule-set.js';
 import { sourceKinds } from './source-options/index.js';
 
 /** The options `keyscope scan` takes (as commander parses them); each source kind adds its own. */
@@ -32,6 +32,7 @@ export interface ScanFlags {
   rules: string[];
   config?: string;
   param: string[];
+  profile?: string;
   timestamps?: boolean;
   builtinRules?: boolean;
   sarifProfile?: string;
@@ -54,9 +55,12 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
   const exemptions = collectExemptions(config, flags.exemptions, io.cwd);
   const baseline = flags.baseline ? readBaselineFile(flags.baseline, io.cwd) : undefined;
   if (flags.failOnNew && !baseline) throw new UsageError('--fail-on-new needs --baseline PREVIOUS.(json|sarif)');
-  const definitions = selectDefinitions(loadDefinitions(config, flags.rules, io.cwd), config);
-  const overrides = [...config.parameters, ...flags.param.map((flag) => parseParamFlag(flag, definitions))];
-  const engine = buildEngine(definitions, overrides);
+  // The profile selects first; keyscope.yaml's include/exclude/parameters apply on top, and --param wins over all.
+  const loaded = loadDefinitions(config, flags.rules, io.cwd);
+  const profile = chooseProfile(config, flags.profile, loaded, io.cwd);
+  const definitions = selectDefinitions(profileDefinitions(loaded, profile), config);
+  const overrides = [...(profile?.parameters ?? []), ...config.parameters, ...flags.param.map((flag) => parseParamFlag(flag, loaded))];
+  const engine = buildEngine(definitions, overrides, { loaded, applicability: profile?.applicability ?? [] });
 
   const context = { io, engine, verbose: Boolean(flags.verbose), quiet: Boolean(flags.quiet) };
   const sources: InventorySource[] = [];

@@ -4,7 +4,7 @@ import { ConfigError, KeyscopeError } from '../errors/index.js';
 import { wildcardPattern } from '../model/index.js';
 import type { ParameterOverride } from './parameters.js';
 import { validateSource } from './schema-validation.js';
-import type { Severity } from './types.js';
+import type { Condition, DocumentPath, Severity } from './types.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /** The file keyscope looks for in the working folder when `--config` is not given. */
@@ -23,9 +23,45 @@ export interface KeyscopeConfig {
   exemptionsFile: string | undefined;
   /** Exemptions written in the configuration itself, each with its `file:line:col`. */
   exemptions: { entry: Record<string, unknown>; origin: string }[];
+  /** The profile scans use when `--profile` is not given (`profile:`). */
+  profile: ProfileChoice | undefined;
+  /** Profiles defined in the configuration (`profiles:`), in the order written. */
+  profiles: ProfileDeclaration[];
 }
 
-const EMPTY: KeyscopeConfig = {
+/** `profile:` in keyscope.yaml: a profile name, or a path resolved against the configuration's folder. */
+export interface ProfileChoice {
+  name: string;
+  /** The configuration's folder, for a path. */
+  base: string;
+  /** Where it is written, for errors. */
+  position: { file: string; line: number; column: number };
+}
+
+/** A profile as written (schemas/profile.schema.json), without its name. */
+export interface ProfileSpec {
+  description?: string;
+  extends?: string;
+  include?: string[];
+  exclude?: string[];
+  parameters?: Record<string, Record<string, unknown>>;
+  applicability?: { rules: string[]; where: Condition }[];
+  inheritApplicability?: boolean;
+}
+
+/** A profile written in keyscope.yaml, in a profile file, or shipped in `rules/profiles/`. */
+export interface ProfileDeclaration {
+  name: string;
+  spec: ProfileSpec;
+  /** Where it is written: `builtin` (rules/profiles), `config` (keyscope.yaml `profiles:`) or `file` (--profile PATH). */
+  kind: 'builtin' | 'config' | 'file';
+  source: YamlSource;
+  /** Its path in the source: `['profiles', name]` in keyscope.yaml, `[]` in a profile file. */
+  at: DocumentPath;
+}
+
+/** The defaults, as a fresh object: callers may adjust their copy (`--no-builtin-rules`). */
+const empty = (): KeyscopeConfig => ({
   file: undefined,
   rules: [],
   builtinRules: true,
@@ -35,7 +71,9 @@ const EMPTY: KeyscopeConfig = {
   failOn: undefined,
   exemptionsFile: undefined,
   exemptions: [],
-};
+  profile: undefined,
+  profiles: [],
+});
 
 /**
  * Loads the configuration: the given file, else `keyscope.yaml` in `cwd`
@@ -44,10 +82,10 @@ const EMPTY: KeyscopeConfig = {
  */
 export function loadConfig(explicit: string | undefined, cwd: string): KeyscopeConfig {
   const file = explicit ? path.resolve(cwd, explicit) : path.join(cwd, DEFAULT_CONFIG_FILE);
-  if (!explicit && !existsSync(file)) return EMPTY;
+  if (!explicit && !existsSync(file)) return empty();
   const shown = path.relative(cwd, file) || file;
   const source = readYamlFile(file, shown, 'configuration', 'config.schema.json', 'config-invalid');
-  if (!source) return { ...EMPTY, file: shown };
+  if (!source) return { ...empty(), file: shown };
   const data = source.data as {
     rules?: string[];
     builtinRules?: boolean;
@@ -56,6 +94,8 @@ export function loadConfig(explicit: string | undefined, cwd: string): KeyscopeC
     parameters?: Record<string, Record<string, unknown>>;
     failOn?: Severity | 'none';
     exemptions?: string | Record<string, unknown>[];
+    profile?: string;
+    profiles?: Record<string, ProfileSpec>;
   };
   const base = path.dirname(file);
   const parameters: ParameterOverride[] = [];
@@ -66,6 +106,7 @@ export function loadConfig(explicit: string | undefined, cwd: string): KeyscopeC
     }
   }
   const inline = Array.isArray(data.exemptions) ? data.exemptions : [];
+  const profileAt = source.positionOf(['profile']);
   return {
     file: shown,
     exemptionsFile: typeof data.exemptions === 'string' ? path.resolve(base, data.exemptions) : undefined,
@@ -79,6 +120,14 @@ export function loadConfig(explicit: string | undefined, cwd: string): KeyscopeC
     exclude: data.exclude ?? [],
     parameters,
     failOn: data.failOn,
+    profile: data.profile === undefined ? undefined : { name: data.profile, base, position: { file: shown, ...profileAt } },
+    profiles: Object.entries(data.profiles ?? {}).map(([name, spec]) => ({
+      name,
+      spec,
+      kind: 'config' as const,
+      source,
+      at: ['profiles', name],
+    })),
   };
 }
 

@@ -1,5 +1,5 @@
 export * from './types.js';
-export { loadRules, parseRule, builtinRulesDir, type LoadedRules } from './load.js';
+export { loadRules, parseRule, builtinRulesDir, builtinProfilesDir, type LoadedRules } from './load.js';
 export {
   resolveParameters,
   parseParameterText,
@@ -10,4 +10,25 @@ export {
 } from './parameters.js';
 export { parseYamlSource, type YamlSource } from './yaml-source.js';
 export { validateSource, schemaMessages, closest } from './schema-validation.js';
-export { loadConfig, readYamlFile, matchesGlob, ConfigErrors, DEFAULT_CONFIG_FILE, type KeyscopeConfig } from './config.js';
+export {
+  loadConfig,
+  readYamlFile,
+  matchesGlob,
+  ConfigErrors,
+  DEFAULT_CONFIG_FILE,
+  type KeyscopeConfig,
+  type ProfileChoice,
+  type ProfileDeclaration,
+  type ProfileSpec,
+} from './config.js';
+export {
+  ProfileCatalog,
+  PROFILE_BUNDLE,
+  bundleProfiles,
+  applicabilityByRule,
+  isProfilePath,
+  readProfileFile,
+  resolveProfile,
+  type ProfileApplicability,
+  type ResolvedProfile,
+} from './profiles.js';

@@ -11,6 +11,9 @@ import { parseYamlSource } from './yaml-source.js';
 /** The built-in rule pack's folder. */
 export const builtinRulesDir = path.join(packageRoot, 'rules');
 
+/** The built-in profiles (rules/profiles/*.yaml): profiles, not rules, so the rule walk skips them. */
+export const builtinProfilesDir = path.join(builtinRulesDir, 'profiles');
+
 /** The rules that loaded, and an error for every file (or node) that did not. */
 export interface LoadedRules {
   rules: RuleDefinition[];
@@ -67,8 +70,9 @@ function listRuleFiles(location: string): string[] {
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (/\.ya?ml$/i.test(entry.name) && !entry.name.startsWith('profile.')) found.push(full);
+      if (entry.isDirectory()) {
+        if (path.resolve(full) !== builtinProfilesDir) walk(full);
+      } else if (/\.ya?ml$/i.test(entry.name) && !entry.name.startsWith('profile.')) found.push(full);
     }
   };
   walk(location);

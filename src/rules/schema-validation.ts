@@ -6,7 +6,7 @@ import { KeyscopeError } from '../errors/index.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** Schemas users write against; they may refer to each other by `$id`. */
-const INPUT_SCHEMAS = ['rule.schema.json', 'config.schema.json', 'exemptions.schema.json'];
+const INPUT_SCHEMAS = ['rule.schema.json', 'profile.schema.json', 'config.schema.json', 'exemptions.schema.json'];
 let ajv: AjvInstance | undefined;
 
 // ajv is loaded on first use: a scan with the built-in pack and no
