@@ -2,10 +2,10 @@ import type { Posture, PostureCounts } from '../findings/index.js';
 
 /** How reports name each key-management model, in the order they list them. */
 export const MODEL_LABELS: readonly [keyof PostureCounts, string][] = [
-  ['platform-managed', 'platform-managed keys'],
+  ['platform-managed', 'platform-managed'],
   ['customer-managed-key-vault', 'CMK in Key Vault'],
   ['customer-managed-managed-hsm', 'CMK in Managed HSM'],
-  ['host-your-own', 'host-your-own key'],
+  ['host-your-own', 'host-your-own'],
   ['undetermined', 'undetermined'],
 ];
 
