@@ -23,7 +23,8 @@ async function writeStdout(pieces: Iterable<string>): Promise<void> {
   try {
     for (const piece of pieces) {
       if (closed) return;
-      if (!process.stdout.write(piece)) await Promise.race([once(process.stdout, 'drain'), once(process.stdout, 'close')]);
+      // once() rejects when the stream errors, so a reader gone while we wait ends up in the catch.
+      if (!process.stdout.write(piece)) await once(process.stdout, 'drain');
     }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw error;

@@ -35,7 +35,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<ExitCode>
     .option('--fail-on-new', 'gate only on findings that are new against --baseline')
     .option('--baseline <file>', "a previous scan's JSON or SARIF report: marks findings new, unchanged, updated or absent")
     .option('--exemptions <file>', 'accepted exceptions (YAML): suppressed findings are kept and shown, never gate')
-    .option('--as-of <date>', 'the day exemptions are judged on, YYYY-MM-DD (default: today, UTC)')
+    .option('--as-of <date>', 'the day exemptions and key expiry are judged on, YYYY-MM-DD (default: today, UTC)')
     .addOption(
       new Option(
         '--sarif-profile <profile>',

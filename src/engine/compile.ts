@@ -131,7 +131,7 @@ class Compiler {
       // Paths below `related:` are the related resource's, not this type's: not fetched for it.
       this.context.reads = undefined;
       this.inRelated = true;
-      const child = this.condition(rest as Condition, at, []);
+      const child = this.condition(rest, at, []);
       this.inRelated = false;
       this.context.reads = reads;
       return related(kind, child);
@@ -582,16 +582,17 @@ function related(kind: RelationKind, child: CompiledCondition): CompiledConditio
     explain(scope, negated, out) {
       const list = scopes(scope);
       if (list.length === 0) {
-        if (!negated) out.push({
-          path: `related ${kind}`,
-          operator: 'exists',
-          expected: true,
-          actual: undefined,
-          state: 'missing',
-          count: undefined,
-          related: undefined,
-          reason: undefined,
-        });
+        if (!negated)
+          out.push({
+            path: `related ${kind}`,
+            operator: 'exists',
+            expected: true,
+            actual: undefined,
+            state: 'missing',
+            count: undefined,
+            related: undefined,
+            reason: undefined,
+          });
         return FALSE;
       }
       const results: Tri[] = [];
@@ -641,7 +642,16 @@ function leaf(
           else effective = INVERSE[operator]!;
         }
         if (r === UNKNOWN) {
-          out.push({ path, operator: effective, expected, actual: undefined, state: 'unknown', count, related: undefined, reason: undefined });
+          out.push({
+            path,
+            operator: effective,
+            expected,
+            actual: undefined,
+            state: 'unknown',
+            count,
+            related: undefined,
+            reason: undefined,
+          });
         } else {
           const actual = actualOf(scope);
           out.push(

@@ -37,7 +37,8 @@ function compileApplicability(applicability: Applicability, context: CompileCont
 }
 
 function bothOf(a: CompiledCondition, b: CompiledCondition): CompiledCondition {
-  const combine = (x: number, y: number): 0 | 1 | 2 => (x === FALSE || y === FALSE ? FALSE : x === UNKNOWN || y === UNKNOWN ? UNKNOWN : TRUE);
+  const combine = (x: number, y: number): 0 | 1 | 2 =>
+    x === FALSE || y === FALSE ? FALSE : x === UNKNOWN || y === UNKNOWN ? UNKNOWN : TRUE;
   return {
     test: (scope) => {
       const x = a.test(scope);

@@ -11,7 +11,14 @@ export {
   type PostureEntry,
   type RelationIndexOptions,
 } from './relation-index.js';
-export { CONSUMER_TYPES, CONSUMERS_BY_TYPE, SERVICES, type ConsumerType, type KeyReferenceSpec, type KeyLocator } from './key-references.js';
+export {
+  CONSUMER_TYPES,
+  CONSUMERS_BY_TYPE,
+  SERVICES,
+  type ConsumerType,
+  type KeyReferenceSpec,
+  type KeyLocator,
+} from './key-references.js';
 export { FIPS_LEVELS, STORE_TYPES, STORE_HOST_SUFFIXES, type FipsLevelEntry, type StoreKind } from './key-stores.js';
 export { KEY_ROLES } from './roles.js';
 export { RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE } from './relation-reads.js';

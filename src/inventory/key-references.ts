@@ -64,7 +64,9 @@ export const CONSUMER_TYPES: readonly ConsumerType[] = [
   {
     type: 'microsoft.documentdb/databaseaccounts',
     service: 'cosmosDb',
-    references: [{ key: { uri: 'properties.keyVaultKeyUri' }, identity: { path: 'properties.defaultIdentity', form: 'cosmosDefaultIdentity' } }],
+    references: [
+      { key: { uri: 'properties.keyVaultKeyUri' }, identity: { path: 'properties.defaultIdentity', form: 'cosmosDefaultIdentity' } },
+    ],
   },
   {
     type: 'microsoft.dbforpostgresql/flexibleservers',
@@ -176,7 +178,11 @@ export const CONSUMER_TYPES: readonly ConsumerType[] = [
     service: 'dataFactory',
     references: [
       {
-        key: { vaultUri: 'properties.encryption.vaultBaseUrl', name: 'properties.encryption.keyName', version: 'properties.encryption.keyVersion' },
+        key: {
+          vaultUri: 'properties.encryption.vaultBaseUrl',
+          name: 'properties.encryption.keyName',
+          version: 'properties.encryption.keyVersion',
+        },
         identity: { path: 'properties.encryption.identity.userAssignedIdentity', form: 'resourceId' },
       },
     ],

@@ -35,7 +35,7 @@ export interface ResourceRelations {
   /** Pseudo-fields that cannot be known (canonical, `relation.fipslevel`). */
   unknown?: readonly string[];
   /** Its related resources of a kind, one per key reference. */
-  related(kind: RelationKind): readonly RelatedView[];
+  related: (kind: RelationKind) => readonly RelatedView[];
 }
 
 /** Key-management models, as posture reports them. */
@@ -147,6 +147,8 @@ export class RelationIndex {
   private readonly storesByName = new Map<string, Resource>();
   private readonly storesById = new Map<string, Resource>();
   private readonly keysById = new Map<string, Resource>();
+  /** Keys by `<store kind>:<store name>/<key name>`, from their ids: a key whose vault is not in the scan still resolves. */
+  private readonly keysByName = new Map<string, Resource>();
   /** Store ids (lower-case) with keys read from a deployed inventory: a missing key there is dangling. */
   private readonly listedStores = new Set<string>();
   private readonly encryptionSets = new Map<string, ConsumerEntry>();
@@ -170,9 +172,12 @@ export class RelationIndex {
       this.addStore(resource, store);
       return;
     }
-    if (KEY_TYPES.has(type)) {
+    const keyStore = KEY_TYPES.get(type);
+    if (keyStore) {
       const id = resource.id.toLowerCase();
       this.keysById.set(id, resource);
+      const named = /\/([^/]+)\/keys\/([^/]+)$/.exec(id);
+      if (named) this.keysByName.set(`${keyStore.kind}:${named[1]}/${named[2]}`, resource);
       if (isDeployed(resource)) this.listedStores.add(parentOf(id));
       return;
     }
@@ -254,7 +259,9 @@ export class RelationIndex {
         name: entry.name,
         subscriptionId: entry.subscriptionId,
         model: modelOf(links),
-        keyStores: [...new Set(links.map((link) => (link.store ? link.store.id : (link.address?.host ?? link.reference))))].sort(),
+        keyStores: [...new Set(links.map((link) => (link.store ? link.store.id : (link.address?.host ?? link.reference))))]
+          .filter((store) => store !== '')
+          .sort(),
         fipsLevel: links.length === 0 || levels.includes(null) ? null : Math.min(...(levels as number[])),
         keyState: worst,
       };
@@ -295,7 +302,7 @@ export class RelationIndex {
     for (const link of links) {
       if (link.state !== 'resolved') continue;
       this.use(link.key!.id, entry.id, entry.fipsTag);
-      this.use(link.store!.id, entry.id, entry.fipsTag);
+      if (link.store) this.use(link.store.id, entry.id, entry.fipsTag);
     }
     return links;
   }
@@ -347,6 +354,13 @@ export class RelationIndex {
     }
     const store = this.storesByName.get(`${address.store.kind}:${address.store.name}`);
     if (!store) {
+      // A plan or template can declare a key in a vault it does not manage: the key is there, its vault is not.
+      const key = this.keysByName.get(`${address.store.kind}:${address.store.name}/${address.name}`);
+      if (key) {
+        link.key = key;
+        link.state = 'resolved';
+        return link;
+      }
       link.state = 'not-in-scope';
       link.reason = `the ${address.store.kind === 'managed-hsm' ? 'managed HSM' : 'key vault'} ${address.host} is not in the scan`;
       return link;
@@ -413,16 +427,24 @@ export class RelationIndex {
       else keyRelation['expired'] = expiry === undefined ? undefined : expiry <= this.options.asOf.getTime();
     }
     // Without the key or its store there is no level to read, but the key may still meet it.
-    if (level === 'unknown' || (level === undefined && link.state !== 'resolved' && link.state !== 'dangling')) keyUnknown.push('relation.fipslevel');
+    if (level === 'unknown' || (level === undefined && link.state !== 'dangling' && (link.state !== 'resolved' || !link.store)))
+      keyUnknown.push('relation.fipslevel');
     const storeLevelEntry = link.store ? storeLevel(link.store, STORE_BY_TYPE.get(typeKey(link.store))!) : undefined;
     link.views = {
-      key: this.viewOf(link, link.key, keyRelation, link.address ? `${link.address.host}/keys/${link.address.name}` : link.reference, keyUnknown),
+      key: this.viewOf(
+        link,
+        link.key,
+        keyRelation,
+        link.address ? `${link.address.host}/keys/${link.address.name}` : link.reference,
+        keyUnknown,
+      ),
       keyStore: this.viewOf(
         // A store that is not in the scan may still exist (another subscription): never a dangling one.
         { state: link.store ? 'resolved' : 'not-in-scope' },
         link.store,
         {
           state: link.store ? 'resolved' : link.state === 'unknown' ? 'unknown' : 'not-in-scope',
+          reason: link.store ? undefined : link.reason,
           kind: link.storeKind,
           fipsLevel: storeLevelEntry === 'unknown' ? undefined : storeLevelEntry?.level,
           fipsSource: storeLevelEntry === 'unknown' ? undefined : storeLevelEntry?.id,
@@ -450,7 +472,8 @@ export class RelationIndex {
       return { resource, unknown: unknown.length ? unknown : undefined, relation, members: [] };
     }
     const stand: Resource = { id: reference, type: 'keyscope/unresolved', name: reference };
-    if (link.state === 'dangling') return { resource: stand, unknown: extraUnknown.length ? extraUnknown : undefined, relation, members: [] };
+    if (link.state === 'dangling')
+      return { resource: stand, unknown: extraUnknown.length ? extraUnknown : undefined, relation, members: [] };
     return { resource: stand, unknown: [...EVERYTHING_UNKNOWN, ...extraUnknown], relation, members: [] };
   }
 
@@ -466,7 +489,10 @@ export class RelationIndex {
         members: [],
       };
     }
-    const resource = stand(identity.resourceId ?? `principal:${identity.principalId}`, identity.resourceId ? nameOf({ id: identity.resourceId, type: '' }) : identity.principalId);
+    const resource = stand(
+      identity.resourceId ?? `principal:${identity.principalId}`,
+      identity.resourceId ? nameOf({ id: identity.resourceId, type: '' }) : identity.principalId,
+    );
     const grants = this.grantsOf(link, identity.principalId);
     resource.properties = {
       principalId: identity.principalId,
@@ -475,8 +501,18 @@ export class RelationIndex {
       ...(typeof grants === 'string' ? {} : { grants: grants.grants, authorization: grants.authorization }),
     };
     if (typeof grants === 'string')
-      return { resource, unknown: ['properties.grants', 'properties.authorization'], relation: { state: 'unknown', reason: grants }, members: [] };
-    return { resource, unknown: grants.unknown ? ['properties.grants'] : undefined, relation: { state: 'resolved', reason: grants.unknown }, members: [] };
+      return {
+        resource,
+        unknown: ['properties.grants', 'properties.authorization'],
+        relation: { state: 'unknown', reason: grants },
+        members: [],
+      };
+    return {
+      resource,
+      unknown: grants.unknown ? ['properties.grants'] : undefined,
+      relation: { state: 'resolved', reason: grants.unknown },
+      members: [],
+    };
   }
 
   /** The principal's grants on the key, or why they cannot be known. */
@@ -486,13 +522,15 @@ export class RelationIndex {
   ): string | { authorization: string; grants: Record<string, unknown>[]; unknown?: string } {
     if (!link.key || !link.store) return 'the key is not in the scan';
     const store = link.store;
-    if (typeKey(store) !== 'microsoft.keyvault/vaults') return 'Managed HSM grants key access through its local RBAC, which Azure Resource Manager does not show';
+    if (typeKey(store) !== 'microsoft.keyvault/vaults')
+      return 'Managed HSM grants key access through its local RBAC, which Azure Resource Manager does not show';
     const unknown = canonicalUnknown(store.unknown);
     const rbac = readPath(store, 'properties.enableRbacAuthorization', unknown);
     if (!rbac.known) return 'the vault permission model is only known at deployment';
     if (rbac.value === true || rbac.value === 'true') {
       const subscription = subscriptionOf(store)?.toLowerCase();
-      if (!subscription || !this.assignmentScopes.has(subscription)) return `the role assignments of subscription ${subscription ?? '(unknown)'} were not read`;
+      if (!subscription || !this.assignmentScopes.has(subscription))
+        return `the role assignments of subscription ${subscription ?? '(unknown)'} were not read`;
       const keyId = link.key.id.toLowerCase();
       const storeId = store.id.toLowerCase();
       const grants: Record<string, unknown>[] = [];
@@ -584,7 +622,15 @@ function readReferences(resource: Resource, consumer: ConsumerType): RawReferenc
 }
 
 function pendingReference(spec: KeyReferenceSpec): RawReference {
-  return { spec, text: undefined, address: undefined, encryptionSet: undefined, pending: true, empty: false, identity: { unknown: 'the reference is only known at deployment' } };
+  return {
+    spec,
+    text: undefined,
+    address: undefined,
+    encryptionSet: undefined,
+    pending: true,
+    empty: false,
+    identity: { unknown: 'the reference is only known at deployment' },
+  };
 }
 
 function readReference(
@@ -603,7 +649,11 @@ function readReference(
       ? [readPath(root, key.uri, unknown, prefix)]
       : 'encryptionSet' in key
         ? [readPath(root, key.encryptionSet, unknown, prefix)]
-        : [readPath(root, key.vaultUri, unknown, prefix), readPath(root, key.name, unknown, prefix), ...(key.version ? [readPath(root, key.version, unknown, prefix)] : [])];
+        : [
+            readPath(root, key.vaultUri, unknown, prefix),
+            readPath(root, key.name, unknown, prefix),
+            ...(key.version ? [readPath(root, key.version, unknown, prefix)] : []),
+          ];
   if (parts.some((part) => !part.known)) return { ...base, text: undefined, pending: true };
   const [first, second, third] = parts.map(text);
   if ('encryptionSet' in key) {
@@ -620,14 +670,21 @@ function readReference(
   return { ...base, text: textForm, address };
 }
 
-function identityOf(resource: Resource, spec: KeyReferenceSpec, root: unknown, unknown: readonly string[] | undefined, prefix: string): IdentityRef {
+function identityOf(
+  resource: Resource,
+  spec: KeyReferenceSpec,
+  root: unknown,
+  unknown: readonly string[] | undefined,
+  prefix: string,
+): IdentityRef {
   let named: string | undefined;
   if (spec.identity) {
     const read = readPath(root, spec.identity.path, unknown, prefix);
     if (!read.known) return { unknown: 'the identity the service uses is only known at deployment' };
     named = text(read);
     if (named && spec.identity.form === 'cosmosDefaultIdentity') {
-      if (/^firstpartyidentity$/i.test(named)) return { unknown: 'the account uses the Azure Cosmos DB first-party identity, whose object id differs per tenant' };
+      if (/^firstpartyidentity$/i.test(named))
+        return { unknown: 'the account uses the Azure Cosmos DB first-party identity, whose object id differs per tenant' };
       named = /^userassignedidentity=(.+)$/i.exec(named)?.[1];
     }
   }
@@ -640,7 +697,8 @@ function identityOf(resource: Resource, spec: KeyReferenceSpec, root: unknown, u
     const map = assigned.known && assigned.value && typeof assigned.value === 'object' ? (assigned.value as Record<string, unknown>) : {};
     for (const [id, value] of Object.entries(map)) {
       const clientId = text(readPath(value, 'clientId', undefined));
-      const matches = spec.identity!.form === 'clientId' ? clientId?.toLowerCase() === named.toLowerCase() : id.toLowerCase() === named.toLowerCase();
+      const matches =
+        spec.identity!.form === 'clientId' ? clientId?.toLowerCase() === named.toLowerCase() : id.toLowerCase() === named.toLowerCase();
       if (!matches) continue;
       const principalId = text(readPath(value, 'principalId', undefined));
       return principalId

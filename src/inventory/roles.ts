@@ -45,7 +45,10 @@ export const KEY_ROLES: ReadonlyMap<string, KeyRole> = new Map([
       keyPermissions: ['get', 'list', 'update', 'backup', 'encrypt', 'decrypt', 'wrapKey', 'unwrapKey', 'sign', 'verify'],
     },
   ],
-  ['e147488a-f6f5-4113-8e2d-b22465e65bf6', { name: 'Key Vault Crypto Service Encryption User', keyPermissions: ['get', 'wrapKey', 'unwrapKey'] }],
+  [
+    'e147488a-f6f5-4113-8e2d-b22465e65bf6',
+    { name: 'Key Vault Crypto Service Encryption User', keyPermissions: ['get', 'wrapKey', 'unwrapKey'] },
+  ],
   ['08bbd89e-9f13-488c-ac41-acfcb10c90ab', { name: 'Key Vault Crypto Service Release User', keyPermissions: ['release'] }],
   ['21090545-7ca7-4776-b22c-e363652d74d2', { name: 'Key Vault Reader', keyPermissions: ['get', 'list'] }],
   // Roles with no data actions on keys: they cannot use a key, whatever their scope.

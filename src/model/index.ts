@@ -14,14 +14,6 @@ export {
   resourceGroupOf,
   nameOf,
 } from './resource.js';
-export {
-  type PathSegment,
-  parsePath,
-  canonicalPath,
-  canonicalizePathText,
-  getProperty,
-  isUnknownPath,
-  startsWithSegment,
-} from './path.js';
+export { type PathSegment, parsePath, canonicalPath, canonicalizePathText, getProperty, isUnknownPath, startsWithSegment } from './path.js';
 export { type ScanProblem } from './problem.js';
 export { wildcardPattern } from './wildcard.js';

@@ -84,7 +84,8 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
     // One line per subscription for a tenant scan; the JSON report has every resource.
     if (subscriptions.length > 1) {
       for (const key of subscriptions.slice(0, MAX_SUBSCRIPTION_LINES)) out += `  ${key}  ${postureLine(posture.bySubscription[key]!)}\n`;
-      if (subscriptions.length > MAX_SUBSCRIPTION_LINES) out += `  ... ${subscriptions.length - MAX_SUBSCRIPTION_LINES} more subscriptions in the JSON report\n`;
+      if (subscriptions.length > MAX_SUBSCRIPTION_LINES)
+        out += `  ... ${subscriptions.length - MAX_SUBSCRIPTION_LINES} more subscriptions in the JSON report\n`;
     }
   }
   if (s.suppressed) out += `Suppressed by exemptions: ${s.suppressed}\n`;

@@ -84,6 +84,20 @@ const cases = [
 
 const documents = new Map<string, FindingsDocument>();
 
+/**
+ * Rules that judge a data resource through the key it uses: these fixtures
+ * name keys in vaults they do not declare, so those rules are unknown here.
+ * test/arm/template-relations.test.ts covers them on templates.
+ */
+const THROUGH_THE_KEY = new Set([
+  'cmk.key-resolvable',
+  'cmk.key-store-protected',
+  'cmk.key-size-for-service',
+  'cmk.key-access-scoped',
+  'cmk.fips-level-for-data',
+  'keystore.fips-level',
+]);
+
 describe('built-in rules on templates (fixtures/arm/rules)', () => {
   beforeAll(async () => {
     for (const [file] of cases) {
@@ -94,7 +108,7 @@ describe('built-in rules on templates (fixtures/arm/rules)', () => {
   });
 
   test.each(cases.map(([file, rows]) => [file, rows]))('%s: exact findings, each at the line to change', (file, rows) => {
-    expect(findingRows(documents.get(file)!)).toEqual(rows);
+    expect(findingRows(documents.get(file)!).filter(([rule]) => !THROUGH_THE_KEY.has(rule))).toEqual(rows);
   });
 
   test.each(['v1', 'v2'])('languageVersion %s: every built-in rule both passes and fails on some template resource', (version) => {
@@ -106,9 +120,12 @@ describe('built-in rules on templates (fixtures/arm/rules)', () => {
         tally.set(id, { pass: seen.pass + counts.pass, fail: seen.fail + counts.fail });
       }
     }
-    const uncovered = rules.map((rule) => rule.id).filter((id) => !(tally.get(id)!.pass > 0 && tally.get(id)!.fail > 0));
+    const uncovered = rules
+      .map((rule) => rule.id)
+      .filter((id) => !THROUGH_THE_KEY.has(id))
+      .filter((id) => !(tally.get(id)!.pass > 0 && tally.get(id)!.fail > 0));
     expect(uncovered).toEqual([]);
-    expect(rules).toHaveLength(31);
+    expect(rules).toHaveLength(31 + THROUGH_THE_KEY.size);
   });
 
   test('both language versions give the same findings (names, rules, statuses)', () => {

@@ -39,6 +39,8 @@ describe('keyscope scan', () => {
     expect(document.findings.map((f) => `${f.ruleId} ${f.resource.name} ${f.status}`)).toEqual([
       'cmk.aks-cluster aks-contoso fail',
       'cmk.container-registry acrcontoso fail',
+      // Cosmos DB's identity holds Key Vault Crypto User on the whole vault, not Crypto Service Encryption User on the key.
+      'cmk.key-access-scoped cosmos-contoso fail',
       'cmk.managed-disk vm-web-01_OsDisk fail',
       'cmk.postgresql-flexible psql-contoso fail',
       'cmk.sql-server sql-contoso-orders fail',
@@ -47,8 +49,6 @@ describe('keyscope scan', () => {
       'key.expiration-set app-key fail',
       'key.hsm-backed app-key fail',
       'key.hsm-backed signing-ec fail',
-      'key.kek-operations app-key fail',
-      'key.kek-operations signing-ec fail',
       'key.rotation-policy app-key fail',
       'key.rotation-policy signing-ec fail',
       'keyvault.access-policy-least-privilege kv-legacy-app fail',
@@ -57,9 +57,9 @@ describe('keyscope scan', () => {
       'keyvault.soft-delete-retention kv-legacy-app fail',
       'managedhsm.purge-protection mhsm-contoso fail',
     ]);
-    expect(document.summary.resources).toBe(15);
+    expect(document.summary.resources).toBe(17);
     expect(document.scan).toEqual({
-      sources: [{ kind: 'export', target: example, resources: 15 }],
+      sources: [{ kind: 'export', target: example, resources: 17 }],
       started: null,
       ended: null,
       complete: true,
@@ -221,8 +221,8 @@ describe('keyscope scan', () => {
     expect(result.code).toBe(1);
     const files = [...result.files.keys()].map((file) => file.slice(root.length + 1));
     expect(files).toEqual(['out/findings.json', 'out/report.txt']);
-    expect(parse(result.files.get(`${root}/out/findings.json`)!).findings).toHaveLength(19);
-    expect(result.files.get(`${root}/out/report.txt`)).toMatch(/^Summary {2}15 resources, 31 rules: 19 fail, 0 unknown/m);
+    expect(parse(result.files.get(`${root}/out/findings.json`)!).findings).toHaveLength(18);
+    expect(result.files.get(`${root}/out/report.txt`)).toMatch(/^Summary {2}17 resources, 37 rules: 18 fail, 0 unknown/m);
   });
 
   test('text output groups findings by rule, without colour when not a terminal', () => {
@@ -238,7 +238,7 @@ describe('keyscope rules', () => {
   test('list names every built-in rule', () => {
     const result = runCli(['rules', 'list', '--format', 'json']);
     const list = JSON.parse(result.stdout) as { id: string }[];
-    expect(list).toHaveLength(31);
+    expect(list).toHaveLength(37);
     expect(list.map((rule) => rule.id)).toContain('keyvault.purge-protection');
   });
 

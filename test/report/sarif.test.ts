@@ -38,7 +38,7 @@ describe('SARIF, full profile', () => {
 
   test('the driver lists every rule that ran, with GitHub metadata', () => {
     const rules = log.runs[0]!.tool.driver.rules!;
-    expect(rules).toHaveLength(31);
+    expect(rules).toHaveLength(37);
     const purge = rules.find((r) => r.id === 'keyvault.purge-protection')!;
     expect(purge).toMatchObject({
       name: 'KeyvaultPurgeProtection',
@@ -51,7 +51,7 @@ describe('SARIF, full profile', () => {
     const levels = Object.fromEntries(
       rules.map((r) => [r.properties!['severity'], [r.defaultConfiguration!.level, r.properties!['security-severity']]]),
     );
-    expect(levels).toEqual({ high: ['error', '8.0'], medium: ['warning', '5.5'] });
+    expect(levels).toEqual({ critical: ['error', '9.5'], high: ['error', '8.0'], medium: ['warning', '5.5'] });
   });
 
   test('results carry the rule index, a formatted message, a stable fingerprint and the export line', () => {
@@ -99,7 +99,7 @@ describe('SARIF, GitHub profile', () => {
 
   test('only open failures; live resources get a lower-case pseudo-path at line 1 and the id as a logical location', () => {
     const results = log.runs.flatMap((run) => run.results ?? []);
-    expect(results).toHaveLength(18); // 19 findings, one exempted
+    expect(results).toHaveLength(17); // 18 findings, one exempted
     expect(results.some((r) => r.ruleId === 'keyvault.rbac-authorization')).toBe(false);
     expect(results.every((r) => !r.suppressions && !r.baselineState)).toBe(true);
     const purge = results.find((r) => r.ruleId === 'keyvault.purge-protection')!;
@@ -248,7 +248,7 @@ describe('the pre-deployment gate never touches live categories', () => {
       '-q',
     ]);
     const log = JSON.parse(result.stdout) as Log;
-    expect(log.runs.map((r) => [r.automationDetails!.id, r.results!.length])).toEqual([[`${CATEGORY.iac}/`, 3]]);
+    expect(log.runs.map((r) => [r.automationDetails!.id, r.results!.length])).toEqual([[`${CATEGORY.iac}/`, 6]]);
   });
 });
 

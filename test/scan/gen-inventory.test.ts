@@ -218,7 +218,9 @@ function relationalExpectations(rows: Row[]): string[] {
       const key = link.key!.properties;
       const minimum = SERVICE_MINIMUM[lower(row.type)] ?? 2048;
       const sizeOk =
-        oneOf(key.kty, ['RSA', 'RSA-HSM']) && key.keySize >= minimum && (lower(row.type) !== 'microsoft.sql/servers' || key.keySize <= 3072);
+        oneOf(key.kty, ['RSA', 'RSA-HSM']) &&
+        key.keySize >= minimum &&
+        (lower(row.type) !== 'microsoft.sql/servers' || key.keySize <= 3072);
       add('cmk.key-size-for-service', row, sizeOk ? undefined : 'fail');
       // No role assignments in the inventory: an RBAC vault's grants are not known. An access-policy
       // vault's only entry is for another principal, so the identity holds nothing beyond its need.
@@ -226,7 +228,8 @@ function relationalExpectations(rows: Row[]): string[] {
     }
     const required = Math.max(tagLevel(row), tagLevel(link.store));
     // A Standard vault holds only software keys: its keys are Level 1 even when the key itself was not read.
-    const level = link.state === 'resolved' ? keyLevel(link) : link.store && lower(link.store.properties.sku.name) === 'standard' ? 1 : undefined;
+    const level =
+      link.state === 'resolved' ? keyLevel(link) : link.store && lower(link.store.properties.sku.name) === 'standard' ? 1 : undefined;
     if (required > 0) add('cmk.fips-level-for-data', row, level === undefined ? 'unknown' : level >= required ? undefined : 'fail');
   }
   for (const row of rows) {
