@@ -430,6 +430,18 @@ class Compiler {
     };
     switch (node.name) {
       case 'parameters': {
+        const arg = node.args[0];
+        if (node.args.length === 1 && arg && !(arg.kind === 'literal' && typeof arg.value === 'string')) {
+          // A name computed per resource (`parameters(concat(field('relation.service'), 'MinimumSize'))`):
+          // one parameter per service without one branch per service. An undeclared name is unknown, never a pass.
+          const nameOf = this.expression(arg, text, at, frames);
+          const { parameters, parameterSpecs } = this.context;
+          return (scope) => {
+            const name = nameOf(scope);
+            if (typeof name !== 'string' || !Object.hasOwn(parameterSpecs, name)) return UNKNOWN_VALUE;
+            return parameters[name];
+          };
+        }
         const name = literalArgument();
         if (!(name in this.context.parameterSpecs)) {
           const declared = Object.keys(this.context.parameterSpecs);

@@ -312,3 +312,86 @@ describe('evidence', () => {
     ]);
   });
 });
+
+describe('relations: related conditions, relation.* pseudo-fields, max() and computed parameter names', () => {
+  const view = (properties: Record<string, unknown>, relation: Record<string, unknown>, unknown?: string[]) => ({
+    resource: { id: `/x/keys/${String(relation['name'] ?? 'k')}`, type: 'microsoft.keyvault/vaults/keys', properties },
+    unknown,
+    relation,
+    members: [],
+  });
+  const withKeys = (keys: ReturnType<typeof view>[], relation: Record<string, unknown> = {}) => {
+    const scope = scopeFor(thing({}));
+    scope.relation = { keyCount: keys.length, ...relation };
+    scope.related = (kind) => (kind === 'key' ? keys : []);
+    return scope;
+  };
+  const strong = view({ keySize: 3072 }, { service: 'sql', name: 'a' });
+  const weak = view({ keySize: 2048 }, { service: 'storage', name: 'b' });
+  const unread = view({}, { service: 'sql', name: 'c' }, ['properties']);
+
+  test('a related condition holds only when it holds on every related resource, and is false with none', () => {
+    const rule = ruleWith({ related: 'key', field: 'properties.keySize', greaterOrEquals: 3072 });
+    expect(rule.outcome(withKeys([strong]))).toBe('pass');
+    expect(rule.outcome(withKeys([strong, weak]))).toBe('fail');
+    expect(rule.outcome(withKeys([strong, unread]))).toBe('unknown');
+    expect(rule.outcome(withKeys([]))).toBe('fail');
+    expect(rule.relational).toBe(true);
+    expect(rule.relationKinds).toEqual(['key']);
+  });
+
+  test('evidence names the related resource and why an unread one is unknown', () => {
+    const rule = ruleWith({ related: 'key', field: 'properties.keySize', greaterOrEquals: 3072 });
+    const reasoned = view({}, { name: 'c', reason: 'the key vault kv.vault.azure.net is not in the scan' }, ['properties']);
+    // A definite failure shows only the key that decided it; an unknown shows why the key could not be read.
+    expect(rule.explain(withKeys([weak, reasoned]))).toEqual([
+      expect.objectContaining({ path: 'properties.keySize', state: 'value', actual: 2048, related: { kind: 'key', id: '/x/keys/b' } }),
+    ]);
+    expect(rule.explain(withKeys([strong, reasoned]))).toEqual([
+      expect.objectContaining({
+        path: 'properties.keySize',
+        state: 'unknown',
+        related: { kind: 'key', id: '/x/keys/c' },
+        reason: 'the key vault kv.vault.azure.net is not in the scan',
+      }),
+    ]);
+  });
+
+  test('relation.* reads the pseudo-fields, not the record; a rule that reads none is not relational', () => {
+    expect(ruleWith({ field: 'relation.keyCount', greater: 0 }).outcome(withKeys([strong]))).toBe('pass');
+    expect(ruleWith({ field: 'relation.keyCount', greater: 0 }).outcome(withKeys([]))).toBe('fail');
+    expect(ruleWith({ field: 'properties.keySize', exists: true }).relational).toBe(false);
+  });
+
+  test('a related condition cannot nest another', () => {
+    expect(() => ruleWith({ related: 'key', allOf: [{ related: 'keyStore', field: 'name', exists: true }] })).toThrow(
+      /a related condition cannot read a further relation/,
+    );
+  });
+
+  test('max() skips missing values, counts numeric strings, and is unknown for anything else', () => {
+    const level = (tag: unknown) =>
+      ruleWith(
+        { value: "[max(parameters('floor'), field('tags.fips-level'))]", greaterOrEquals: 3 },
+        {
+          parameters: { floor: { type: 'integer', default: 2, description: 'lowest level' } },
+        },
+      ).outcome(scopeFor(thing({}, { tags: tag === undefined ? {} : { 'fips-level': tag } })));
+    expect([level(undefined), level('3'), level(4), level('high')]).toEqual(['fail', 'pass', 'pass', 'unknown']);
+  });
+
+  test('a parameter name computed per resource picks that parameter; an undeclared one is unknown', () => {
+    const rule = ruleWith(
+      { related: 'key', field: 'properties.keySize', greaterOrEquals: "[parameters(concat(field('relation.service'), 'MinimumSize'))]" },
+      {
+        parameters: {
+          sqlMinimumSize: { type: 'integer', default: 3072, description: 'SQL' },
+          storageMinimumSize: { type: 'integer', default: 2048, description: 'storage' },
+        },
+      },
+    );
+    expect(rule.outcome(withKeys([strong, weak]))).toBe('pass');
+    expect(rule.outcome(withKeys([view({ keySize: 2048 }, { service: 'sql' })]))).toBe('fail');
+    expect(rule.outcome(withKeys([view({ keySize: 4096 }, { service: 'synapse' })]))).toBe('unknown');
+  });
+});

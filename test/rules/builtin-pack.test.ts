@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runExamples } from '../../src/engine/index.js';
+import { SERVICES } from '../../src/inventory/index.js';
 import { builtinRulesDir, loadRules, resolveParameters } from '../../src/rules/index.js';
 import { renderRulesIndex } from '../../scripts/rules-index-render.js';
 import { root, sharedDir } from '../helpers.js';
@@ -70,6 +71,12 @@ describe('the built-in rule pack', () => {
       expect([id, doc.includes(`\n${heading}`)]).toEqual([id, true]);
     }
     for (const reference of rule.references) if (reference.policy) expect(doc).toContain(reference.policy);
+  });
+
+  test('cmk.key-size-for-service has a minimum-size parameter for every service in the relation table', () => {
+    const sizes = rules.find((rule) => rule.id === 'cmk.key-size-for-service')!.parameters!;
+    expect(SERVICES.map((service) => [service, `${service}MinimumSize` in sizes])).toEqual(SERVICES.map((service) => [service, true]));
+    expect(Object.keys(sizes).sort()).toEqual(SERVICES.map((service) => `${service}MinimumSize`).sort());
   });
 
   test('every rule cites a source for its semantics', () => {
