@@ -78,7 +78,9 @@ interface KeyLink {
   via: string | undefined;
   /** The consuming identity (the encryption set's, for an indirection). */
   identity: IdentityRef;
-  views?: Record<RelationKind, RelatedView>;
+  views?: Record<'key' | 'keyStore', RelatedView>;
+  /** Built only when a rule reads the identity: finding its grants walks the role assignments. */
+  identityView?: RelatedView;
 }
 
 /** Who unwraps the key: a principal id, or why it is not known. */
@@ -222,7 +224,10 @@ export class RelationIndex {
       const cache: Partial<Record<RelationKind, RelatedView[]>> = {};
       return {
         relation: { service: entry.consumer.service, keyCount: links.length, model: modelOf(links) },
-        related: (kind) => (cache[kind] ??= links.map((link) => this.viewsOf(link, entry)[kind])),
+        related: (kind) =>
+          (cache[kind] ??= links.map((link) =>
+            kind === 'identity' ? (link.identityView ??= this.identityView(link)) : this.viewsOf(link, entry)[kind],
+          )),
       };
     }
     const id = resource.id.toLowerCase();
@@ -266,7 +271,10 @@ export class RelationIndex {
         keyState: worst,
       };
     });
-    return entries.sort((a, b) => compareIds(a.id, b.id));
+    // Lower-case each id once, not once per comparison.
+    const keyed = entries.map((entry) => ({ entry, key: entry.id.toLowerCase() }));
+    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0));
+    return keyed.map(({ entry }) => entry);
   }
 
   private addStore(resource: Resource, store: StoreType): void {
@@ -401,10 +409,10 @@ export class RelationIndex {
       link.via = set.id;
       return link;
     }
-    return { ...inner, service: link.service, reference: link.reference, via: set.id, views: undefined };
+    return { ...inner, service: link.service, reference: link.reference, via: set.id, views: undefined, identityView: undefined };
   }
 
-  private viewsOf(link: KeyLink, entry: ConsumerEntry): Record<RelationKind, RelatedView> {
+  private viewsOf(link: KeyLink, entry: ConsumerEntry): Record<'key' | 'keyStore', RelatedView> {
     if (link.views) return link.views;
     const required = maxLevel([entry.fipsTag, link.store ? requiredTag(link.store) : undefined]);
     const level = this.keyLevel(link);
@@ -453,7 +461,6 @@ export class RelationIndex {
         link.address?.host ?? link.reference,
         storeLevelEntry === 'unknown' ? ['relation.fipslevel'] : [],
       ),
-      identity: this.identityView(link),
     };
     return link.views;
   }
