@@ -185,26 +185,7 @@ class Compiler {
           results.push(child.explain(scope, negated, buffer));
           evidence.push(buffer);
         }
-        const r = all
-          ? results.includes(FALSE)
-            ? FALSE
-            : results.includes(UNKNOWN)
-              ? UNKNOWN
-              : TRUE
-          : results.includes(TRUE)
-            ? TRUE
-            : results.includes(UNKNOWN)
-              ? UNKNOWN
-              : FALSE;
-        const failed: Tri = negated ? TRUE : FALSE;
-        if (r === UNKNOWN || r === failed) {
-          // When the outcome is definite, unknown members did not decide it: show only the ones that did.
-          const wanted: Tri = r === UNKNOWN ? UNKNOWN : failed;
-          results.forEach((childResult, i) => {
-            if (childResult === wanted) out.push(...evidence[i]!);
-          });
-        }
-        return r;
+        return deciding(results, evidence, all, negated, out);
       },
     };
   }
@@ -572,6 +553,33 @@ const UNARY: Record<string, (value: unknown) => unknown> = {
 };
 
 /**
+ * Combines the members of an allOf (`all`) or anyOf, and passes on the
+ * evidence of the members that decided the result: when the outcome is
+ * definite, unknown members did not decide it.
+ */
+function deciding(results: readonly Tri[], evidence: readonly Evidence[][], all: boolean, negated: boolean, out: Evidence[]): Tri {
+  const r = all
+    ? results.includes(FALSE)
+      ? FALSE
+      : results.includes(UNKNOWN)
+        ? UNKNOWN
+        : TRUE
+    : results.includes(TRUE)
+      ? TRUE
+      : results.includes(UNKNOWN)
+        ? UNKNOWN
+        : FALSE;
+  const failed: Tri = negated ? TRUE : FALSE;
+  if (r === UNKNOWN || r === failed) {
+    const wanted: Tri = r === UNKNOWN ? UNKNOWN : failed;
+    results.forEach((result, i) => {
+      if (result === wanted) out.push(...evidence[i]!);
+    });
+  }
+  return r;
+}
+
+/**
  * A condition read on related resources: it holds when it holds on every
  * one (a resource with two keys needs both to pass). With none it is false:
  * rules guard with `relation.keyCount` where having no key is fine.
@@ -617,15 +625,7 @@ function related(kind: RelationKind, child: CompiledCondition): CompiledConditio
         const reason = typeof why === 'string' ? why : undefined;
         evidence.push(buffer.map((item) => ({ ...item, related: { kind, id }, reason: item.state === 'unknown' ? reason : undefined })));
       }
-      const r = results.includes(FALSE) ? FALSE : results.includes(UNKNOWN) ? UNKNOWN : TRUE;
-      const failed: Tri = negated ? TRUE : FALSE;
-      if (r === UNKNOWN || r === failed) {
-        const wanted: Tri = r === UNKNOWN ? UNKNOWN : failed;
-        results.forEach((childResult, i) => {
-          if (childResult === wanted) out.push(...evidence[i]!);
-        });
-      }
-      return r;
+      return deciding(results, evidence, true, negated, out);
     },
   };
 }
