@@ -1,6 +1,5 @@
 export {
   RelationIndex,
-  RELATION_KINDS,
   POSTURE_MODELS,
   maxLevel,
   type RelationKind,

@@ -8,8 +8,6 @@ import { KEY_ROLES, roleGuidOf } from './roles.js';
 /** What a `related:` condition can reach from a resource. */
 export type RelationKind = 'key' | 'keyStore' | 'identity';
 
-export const RELATION_KINDS: readonly RelationKind[] = ['key', 'keyStore', 'identity'];
-
 /**
  * How a reference resolved. `dangling`: the scan holds the place the target
  * should be (the vault and its other keys) and the target is not there.

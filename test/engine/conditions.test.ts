@@ -315,7 +315,7 @@ describe('evidence', () => {
 
 describe('relations: related conditions, relation.* pseudo-fields, max() and computed parameter names', () => {
   const view = (properties: Record<string, unknown>, relation: Record<string, unknown>, unknown?: string[]) => ({
-    resource: { id: `/x/keys/${String(relation['name'] ?? 'k')}`, type: 'microsoft.keyvault/vaults/keys', properties },
+    resource: { id: `/x/keys/${(relation['name'] as string | undefined) ?? 'k'}`, type: 'microsoft.keyvault/vaults/keys', properties },
     unknown,
     relation,
     members: [],
