@@ -18,6 +18,8 @@ export class Engine {
   private readonly typeKeys = new Map<string, string>();
   /** The top-level members the relational rules of a type read. */
   private readonly relationalHeads = new Map<string, string[]>();
+  /** The types the relation index needs read: none without relational rules, role assignments only for identities. */
+  private readonly relationTypes: readonly string[];
 
   constructor(readonly rules: readonly CompiledRule[]) {
     for (const rule of rules) {
@@ -33,6 +35,9 @@ export class Engine {
       for (const rule of list) for (const path of rule.reads) heads.add(/^[^.[]+/.exec(path)![0]);
       this.relationalHeads.set(type, [...heads]);
     }
+    const relational = rules.filter((rule) => rule.relational);
+    const identity = relational.some((rule) => rule.relationKinds.includes('identity'));
+    this.relationTypes = relational.length === 0 ? [] : RELATION_TYPES.filter((type) => identity || type !== ROLE_ASSIGNMENT_TYPE);
   }
 
   /**
@@ -43,13 +48,6 @@ export class Engine {
    */
   get resourceTypes(): string[] {
     return [...new Set([...this.byType.keys(), ...this.relationalByType.keys(), ...this.relationTypes])].sort();
-  }
-
-  private get relationTypes(): readonly string[] {
-    const relational = this.rules.filter((rule) => rule.relational);
-    if (relational.length === 0) return [];
-    const identity = relational.some((rule) => rule.relationKinds.includes('identity'));
-    return RELATION_TYPES.filter((type) => identity || type !== ROLE_ASSIGNMENT_TYPE);
   }
 
   /** Every field path the rules and the relation index read of a type, canonical and sorted (what a live query must fetch). */

@@ -1,4 +1,4 @@
-import { nameOf, subscriptionOf, typeKey, type Resource } from '../model/index.js';
+import { nameOf, sortByIds, subscriptionOf, typeKey, type Resource } from '../model/index.js';
 import { CONSUMERS_BY_TYPE, type ConsumerType, type KeyReferenceSpec } from './key-references.js';
 import { fipsEntry, STORE_TYPES, type FipsLevelEntry, type StoreKind, type StoreType } from './key-stores.js';
 import { hostOfUri, keyAddressOf, parseKeyUri, type KeyAddress } from './key-uri.js';
@@ -269,10 +269,7 @@ export class RelationIndex {
         keyState: worst,
       };
     });
-    // Lower-case each id once, not once per comparison.
-    const keyed = entries.map((entry) => ({ entry, key: entry.id.toLowerCase() }));
-    keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.entry.id < b.entry.id ? -1 : a.entry.id > b.entry.id ? 1 : 0));
-    return keyed.map(({ entry }) => entry);
+    return sortByIds(entries, (entry) => entry.id);
   }
 
   private addStore(resource: Resource, store: StoreType): void {
@@ -554,8 +551,11 @@ export class RelationIndex {
           ...(role ? { permissions: [...role.keyPermissions] } : {}),
         });
       }
-      grants.sort((a, b) => compareIds(String(a['id']), String(b['id'])));
-      return { authorization: 'rbac', grants, ...(unknownRole ? { unknown: unknownRole } : {}) };
+      return {
+        authorization: 'rbac',
+        grants: sortByIds(grants, (grant) => String(grant['id'])),
+        ...(unknownRole ? { unknown: unknownRole } : {}),
+      };
     }
     const policies = readPath(store, 'properties.accessPolicies', unknown);
     if (!policies.known) return 'the vault access policies are only known at deployment';
@@ -613,7 +613,8 @@ function readReferences(resource: Resource, consumer: ConsumerType): RawReferenc
         continue;
       }
       const members = Array.isArray(array.value) ? array.value : [];
-      if (members.length === 0 && spec.when) out.push({ ...pendingReference(spec), pending: false, empty: true });
+      // Customer-managed keys switched on with an empty list names no key.
+      if (members.length === 0 && spec.when) out.push(emptyReference(spec));
       for (const member of members) {
         const reference = readReference(resource, spec, member, unknown, `${canonicalOf(arrayPath)}[*]`, true);
         if (reference) out.push(reference);
@@ -636,6 +637,10 @@ function pendingReference(spec: KeyReferenceSpec): RawReference {
     empty: false,
     identity: { unknown: 'the reference is only known at deployment' },
   };
+}
+
+function emptyReference(spec: KeyReferenceSpec): RawReference {
+  return { ...pendingReference(spec), text: '', pending: false, empty: true };
 }
 
 function readReference(
@@ -661,13 +666,9 @@ function readReference(
           ];
   if (parts.some((part) => !part.known)) return { ...base, text: undefined, pending: true };
   const [first, second, third] = parts.map(text);
-  if ('encryptionSet' in key) {
+  if ('encryptionSet' in key || 'uri' in key) {
     if (!first) return required ? { ...base, text: '', empty: true } : undefined;
-    return { ...base, text: first, encryptionSet: first };
-  }
-  if ('uri' in key) {
-    if (!first) return required ? { ...base, text: '', empty: true } : undefined;
-    return { ...base, text: first, address: parseKeyUri(first) };
+    return 'uri' in key ? { ...base, text: first, address: parseKeyUri(first) } : { ...base, text: first, encryptionSet: first };
   }
   if (!first || !second) return required || first || second ? { ...base, text: first ?? '', empty: true } : undefined;
   const address = keyAddressOf(first, second, third);
@@ -820,10 +821,4 @@ function modelOf(links: readonly KeyLink[]): PostureModel {
     default:
       return 'undetermined';
   }
-}
-
-function compareIds(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
 }

@@ -13,6 +13,7 @@ export {
   subscriptionNamedBy,
   resourceGroupOf,
   nameOf,
+  sortByIds,
 } from './resource.js';
 export { type PathSegment, parsePath, canonicalPath, canonicalizePathText, getProperty, isUnknownPath, startsWithSegment } from './path.js';
 export { type ScanProblem } from './problem.js';

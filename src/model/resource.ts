@@ -126,3 +126,13 @@ export function nameOf(resource: Resource): string {
   const slash = resource.id.lastIndexOf('/');
   return slash >= 0 ? resource.id.slice(slash + 1) : resource.id;
 }
+
+/**
+ * Sorts by resource id the way reports order resources: case-insensitively,
+ * then by exact spelling so the order is total. Each id is lower-cased once.
+ */
+export function sortByIds<T>(items: readonly T[], idOf: (item: T) => string): T[] {
+  const keyed = items.map((item) => ({ item, id: idOf(item), key: idOf(item).toLowerCase() }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return keyed.map(({ item }) => item);
+}

@@ -1,4 +1,4 @@
-import { resourceGroupOf, subscriptionOf, type Resource } from '../../model/index.js';
+import { resourceGroupOf, sortByIds, subscriptionOf, type Resource } from '../../model/index.js';
 import type { ResourceManager } from './arm-client.js';
 import { mapBounded } from './bounded.js';
 import { describeError } from './describe-error.js';
@@ -22,12 +22,6 @@ export interface EnrichedPage {
   failures: EnrichmentFailure[];
   /** Subscriptions (lower-case) where children could not even be listed: not completely read. */
   unlisted: Set<string>;
-}
-
-function compareIds(a: string, b: string): number {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -91,10 +85,12 @@ export class Enricher {
     const listed = await mapBounded(parents, ENRICHMENT_CONCURRENCY, async ({ parent, active }) => {
       const { collection, apiVersion } = active.enrichment;
       try {
-        const items = (await this.arm.list(`${parent.id}/${collection}`, apiVersion)).filter(
-          (item): item is Record<string, unknown> => isObject(item) && typeof item['id'] === 'string',
+        const items = sortByIds(
+          (await this.arm.list(`${parent.id}/${collection}`, apiVersion)).filter(
+            (item): item is Record<string, unknown> => isObject(item) && typeof item['id'] === 'string',
+          ),
+          (item) => item['id'] as string,
         );
-        items.sort((a, b) => compareIds(a['id'] as string, b['id'] as string));
         return items.map((item) => ({ parent, active, item }));
       } catch (error) {
         failures.push({ target: parent.id, message: `cannot list ${collection}: ${describeError(error)}` });
