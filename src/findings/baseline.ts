@@ -1,6 +1,6 @@
 import type { Result as SarifResult, Log as SarifLog } from 'sarif';
 import type { Severity } from '../rules/index.js';
-import type { BaselineState, Finding, FindingLocation, FindingResource } from './finding.js';
+import { RecordedFinding, type BaselineState, type Finding, type FindingLocation, type FindingResource } from './finding.js';
 import { sortFindings } from './order.js';
 
 /** One finding of a previous scan, as much of it as a JSON or SARIF report keeps. */
@@ -115,17 +115,9 @@ export function applyBaseline(findings: Finding[], previous: readonly BaselineEn
   for (const entry of previous) {
     if (seen.has(entry.fingerprint)) continue;
     seen.add(entry.fingerprint);
-    findings.push({
-      ruleId: entry.ruleId,
-      severity: entry.severity,
-      status: entry.status,
-      resource: entry.resource,
-      message: entry.message,
-      evidence: [],
-      location: entry.location,
-      fingerprint: entry.fingerprint,
-      baselineState: 'absent',
-    });
+    const absent = new RecordedFinding(entry, entry);
+    absent.baselineState = 'absent';
+    findings.push(absent);
     counts.absent++;
   }
   sortFindings(findings);

@@ -2,7 +2,7 @@ import type { CompiledRule, Engine, Scope, Status } from '../engine/index.js';
 import type { RelationIndex } from '../inventory/index.js';
 import { subscriptionOf, type Resource, type ScanProblem } from '../model/index.js';
 import { parseBlock, type RecordParseError, type SourceBatch } from '../sources/index.js';
-import { makeFinding, type Finding } from './finding.js';
+import { findingResourceOf, makeFinding, type Finding, type FindingResource } from './finding.js';
 
 /** What evaluating one batch produced. */
 export interface BlockResult {
@@ -25,9 +25,18 @@ export interface RelationPass {
 
 /** An outcome receiver that tallies into `counts` and turns fail and unknown into findings. */
 export function outcomeCollector(counts: Int32Array, findings: Finding[]): (rule: CompiledRule, status: Status, scope: Scope) => void {
+  // A resource's outcomes arrive together: its findings share one naming of it.
+  let last: Resource | undefined;
+  let named: FindingResource | undefined;
   return (rule, status, scope) => {
     counts[rule.index * 4 + STATUS_SLOT[status]]!++;
-    if (status === 'fail' || status === 'unknown') findings.push(makeFinding(rule, status, scope.resource, rule.explain(scope)));
+    if (status !== 'fail' && status !== 'unknown') return;
+    const resource = scope.resource;
+    if (resource !== last || !named) {
+      last = resource;
+      named = findingResourceOf(resource);
+    }
+    findings.push(makeFinding(rule, status, resource, rule.explain(scope), named));
   };
 }
 

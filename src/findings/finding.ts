@@ -27,22 +27,59 @@ export interface FindingResource {
   resourceGroup: string | undefined;
 }
 
-/** A `fail` or `unknown` outcome, ready to report. */
-export interface Finding {
-  ruleId: string;
-  severity: Severity;
-  status: 'fail' | 'unknown';
-  resource: FindingResource;
-  message: string;
-  evidence: Evidence[];
-  /** Where to look: the file and line of the property (or the resource), the query scope... */
-  location: FindingLocation;
-  /** Stable across runs: the rule id and the resource id, lower-cased. */
-  fingerprint: string;
+/**
+ * A `fail` or `unknown` outcome, ready to report. The message and the
+ * fingerprint are worked out when a reporter asks for them: a large scan
+ * holds tens of thousands of findings until it reports, and keeping two
+ * strings less per finding until then is most of what the garbage collector
+ * would otherwise copy.
+ */
+export class Finding {
   /** Set when an exemption in force covers the finding: kept and shown, never gating. */
   suppression?: Suppression;
   /** Set when the scan is compared with a previous one (`--baseline`). */
   baselineState?: BaselineState;
+
+  constructor(
+    readonly ruleId: string,
+    readonly severity: Severity,
+    readonly status: 'fail' | 'unknown',
+    /** Shared by the findings of one resource. */
+    readonly resource: FindingResource,
+    readonly evidence: Evidence[],
+    /** Where to look: the file and line of the property (or the resource), the query scope... */
+    readonly location: FindingLocation,
+    /** The rule's title, for a message when no evidence says more. */
+    private readonly title: string,
+  ) {}
+
+  /** One line: the resource, then each property with what it is and what was expected. */
+  get message(): string {
+    return describeFinding(this.title, this.status, this.resource, this.evidence);
+  }
+
+  /** Stable across runs: the rule id and the resource id, lower-cased. */
+  get fingerprint(): string {
+    return fingerprintOf(this.ruleId, this.resource.id);
+  }
+}
+
+/** A finding as an earlier report recorded it (a baseline's absent ones): its message and fingerprint as written then. */
+export class RecordedFinding extends Finding {
+  constructor(
+    fields: Pick<Finding, 'ruleId' | 'severity' | 'status' | 'resource' | 'location'>,
+    private readonly recorded: { message: string; fingerprint: string },
+  ) {
+    super(fields.ruleId, fields.severity, fields.status, fields.resource, [], fields.location, '');
+  }
+
+  override get message(): string {
+    return this.recorded.message;
+  }
+
+  override get fingerprint(): string {
+    return this.recorded.fingerprint;
+  }
 }
 
 /** An origin narrowed to the finding: a template's or plan's property line when the property is written. */
@@ -71,29 +108,58 @@ export function locate(origin: Origin | undefined, evidence: readonly Evidence[]
   return located;
 }
 
-/** Builds the finding for a rule's fail or unknown outcome on a resource. */
-export function makeFinding(rule: CompiledRule, status: 'fail' | 'unknown', resource: Resource, evidence: Evidence[]): Finding {
-  const subscriptionId = subscriptionOf(resource);
-  const resourceGroup = resourceGroupOf(resource);
-  // Every finding has the same shape (absent fields are undefined, which
-  // JSON leaves out): one hidden class keeps rendering on V8's fast path.
-  const named: FindingResource = {
-    id: resource.id,
-    type: resource.type.toLowerCase(),
-    name: nameOf(resource),
-    subscriptionId,
-    resourceGroup,
-  };
-  return {
-    ruleId: rule.id,
-    severity: rule.severity,
-    status,
-    resource: named,
-    message: describeFinding(rule, status, named, evidence),
-    evidence,
-    location: locate(resource.origin, evidence),
-    fingerprint: fingerprintOf(rule.id, resource.id),
-  };
+/**
+ * A resource as findings name it, shared by all of its findings. Reporters
+ * write the same resource once per finding; it keeps its own JSON (and its
+ * location's) so that is worked out once.
+ */
+export class NamedResource implements FindingResource {
+  readonly id: string;
+  readonly type: string;
+  readonly name: string;
+  readonly subscriptionId: string | undefined;
+  readonly resourceGroup: string | undefined;
+  #json: string | undefined;
+  #location: object | undefined;
+  #locationJson: string | undefined;
+
+  constructor(resource: Resource) {
+    this.id = resource.id;
+    this.type = resource.type.toLowerCase();
+    this.name = nameOf(resource);
+    this.subscriptionId = subscriptionOf(resource);
+    this.resourceGroup = resourceGroupOf(resource);
+  }
+
+  /** `JSON.stringify(this)`, once. */
+  json(): string {
+    return (this.#json ??= JSON.stringify(this));
+  }
+
+  /** `JSON.stringify(location)`, once for the location its findings share (a deployed resource has one). */
+  locationJson(location: object): string {
+    if (location !== this.#location) {
+      this.#location = location;
+      this.#locationJson = JSON.stringify(location);
+    }
+    return this.#locationJson!;
+  }
+}
+
+/** How a finding names its resource. */
+export function findingResourceOf(resource: Resource): FindingResource {
+  return new NamedResource(resource);
+}
+
+/** Builds the finding for a rule's fail or unknown outcome; `named` is the resource as `findingResourceOf` names it. */
+export function makeFinding(
+  rule: CompiledRule,
+  status: 'fail' | 'unknown',
+  resource: Resource,
+  evidence: Evidence[],
+  named: FindingResource = findingResourceOf(resource),
+): Finding {
+  return new Finding(rule.id, rule.severity, status, named, evidence, locate(resource.origin, evidence), rule.definition.title);
 }
 
 /** The fingerprint of (rule, resource): never the line number, so re-runs and moves keep it. */
@@ -105,7 +171,7 @@ export function fingerprintOf(ruleId: string, resourceId: string): string {
 
 /** The one-line message: the resource, then each property with what it is and what was expected. */
 export function describeFinding(
-  rule: CompiledRule,
+  title: string,
   status: 'fail' | 'unknown',
   resource: FindingResource,
   evidence: readonly Evidence[],
@@ -114,7 +180,7 @@ export function describeFinding(
   const reasons = evidence.map(describeEvidence).join('; ');
   // The rule's title is in every report's rule list; the message says what is wrong with this resource.
   const lead = status === 'unknown' ? `${subject} could not be evaluated` : subject;
-  return reasons ? `${lead}: ${reasons}.` : `${lead}: ${rule.definition.title.toLowerCase()} does not hold.`;
+  return reasons ? `${lead}: ${reasons}.` : `${lead}: ${title.toLowerCase()} does not hold.`;
 }
 
 /** One evidence item in words: `properties.enablePurgeProtection is not set (expected equals true)`. */

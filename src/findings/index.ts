@@ -1,10 +1,12 @@
 export {
   makeFinding,
+  findingResourceOf,
+  NamedResource,
   fingerprintOf,
   describeFinding,
   describeEvidence,
   locate,
-  type Finding,
+  Finding,
   type FindingResource,
   type FindingLocation,
   type BaselineState,

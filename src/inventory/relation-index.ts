@@ -76,9 +76,6 @@ interface KeyLink {
   via: string | undefined;
   /** The consuming identity (the encryption set's, for an indirection). */
   identity: IdentityRef;
-  views?: Record<'key' | 'keyStore', RelatedView>;
-  /** Built only when a rule reads the identity: finding its grants walks the role assignments. */
-  identityView?: RelatedView;
 }
 
 /** Who unwraps the key: a principal id, or why it is not known. */
@@ -159,7 +156,8 @@ export class RelationIndex {
   private readonly assignmentScopes = new Set<string>();
   private readonly consumers: ConsumerEntry[] = [];
   private readonly consumerById = new Map<string, ConsumerEntry>();
-  private readonly usage = new Map<string, { consumers: Set<string>; required: unknown[] }>();
+  /** Who uses each key and store (lower-case id): consumer ids as met, a consumer with two references to one key twice. */
+  private readonly usage = new Map<string, { consumers: string[]; required: unknown[] }>();
   private built = false;
 
   constructor(private readonly options: RelationIndexOptions) {}
@@ -218,22 +216,23 @@ export class RelationIndex {
     const type = typeKey(resource);
     if (entry) {
       const links = this.linksOf(entry);
-      // Built once per resource and kind: every relational rule of the resource reads the same views.
+      // Built once per resource and kind, and dropped with the relations: every relational rule of the
+      // resource reads the same views, and none is needed once its rules have run.
       const cache: Partial<Record<RelationKind, RelatedView[]>> = {};
+      let views: Record<'key' | 'keyStore', RelatedView>[] | undefined;
       return {
         relation: { service: entry.consumer.service, keyCount: links.length, model: modelOf(links) },
         related: (kind) =>
-          (cache[kind] ??= links.map((link) =>
-            kind === 'identity' ? (link.identityView ??= this.identityView(link)) : this.viewsOf(link, entry)[kind],
-          )),
+          (cache[kind] ??=
+            kind === 'identity'
+              ? links.map((link) => this.identityView(link))
+              : (views ??= links.map((link) => this.viewsOf(link, entry))).map((view) => view[kind])),
       };
     }
     const id = resource.id.toLowerCase();
     const used = this.usage.get(id);
-    const relation: Record<string, unknown> = {
-      consumers: used?.consumers.size ?? 0,
-      usedBy: used ? [...used.consumers].sort() : [],
-    };
+    const usedBy = used ? [...new Set(used.consumers)].sort() : [];
+    const relation: Record<string, unknown> = { consumers: usedBy.length, usedBy };
     const store = STORE_BY_TYPE.get(type);
     if (store) {
       // The record the first pass saw: the second pass may hold only part of it.
@@ -248,27 +247,32 @@ export class RelationIndex {
 
   /** Key-management posture of every data resource the scan read, sorted by id. */
   posture(): PostureEntry[] {
-    const entries = this.consumers.map((entry): PostureEntry => {
+    const entries = new Array<PostureEntry>(this.consumers.length);
+    for (let i = 0; i < this.consumers.length; i++) {
+      const entry = this.consumers[i]!;
       const links = this.linksOf(entry);
-      const levels = links.map((link) => {
-        const level = this.keyLevel(link);
-        return level === undefined || level === 'unknown' ? null : level.level;
-      });
       let worst: LinkState | null = null;
-      for (const link of links) if (worst === null || STATE_RANK[link.state] > STATE_RANK[worst]) worst = link.state;
-      return {
+      let fipsLevel: number | null = links.length === 0 ? null : Infinity;
+      const keyStores: string[] = [];
+      for (const link of links) {
+        if (worst === null || STATE_RANK[link.state] > STATE_RANK[worst]) worst = link.state;
+        const level = this.keyLevel(link);
+        fipsLevel = level === undefined || level === 'unknown' || fipsLevel === null ? null : Math.min(fipsLevel, level.level);
+        const store = link.store ? link.store.id : (link.address?.host ?? link.reference);
+        if (store !== '' && !keyStores.includes(store)) keyStores.push(store);
+      }
+      if (keyStores.length > 1) keyStores.sort();
+      entries[i] = {
         id: entry.id,
         type: entry.type,
         name: entry.name,
         subscriptionId: entry.subscriptionId,
         model: modelOf(links),
-        keyStores: [...new Set(links.map((link) => (link.store ? link.store.id : (link.address?.host ?? link.reference))))]
-          .filter((store) => store !== '')
-          .sort(),
-        fipsLevel: links.length === 0 || levels.includes(null) ? null : Math.min(...(levels as number[])),
+        keyStores,
+        fipsLevel,
         keyState: worst,
       };
-    });
+    }
     return sortByIds(entries, (entry) => entry.id);
   }
 
@@ -314,10 +318,10 @@ export class RelationIndex {
     const id = targetId.toLowerCase();
     let used = this.usage.get(id);
     if (!used) {
-      used = { consumers: new Set(), required: [] };
+      used = { consumers: [], required: [] };
       this.usage.set(id, used);
     }
-    used.consumers.add(consumerId);
+    used.consumers.push(consumerId);
     if (required !== undefined) used.required.push(required);
   }
 
@@ -404,11 +408,10 @@ export class RelationIndex {
       link.via = set.id;
       return link;
     }
-    return { ...inner, service: link.service, reference: link.reference, via: set.id, views: undefined, identityView: undefined };
+    return { ...inner, service: link.service, reference: link.reference, via: set.id };
   }
 
   private viewsOf(link: KeyLink, entry: ConsumerEntry): Record<'key' | 'keyStore', RelatedView> {
-    if (link.views) return link.views;
     const required = maxLevel([entry.fipsTag, link.store ? requiredTag(link.store) : undefined]);
     const level = this.keyLevel(link);
     const keyRelation: Record<string, unknown> = {
@@ -433,7 +436,7 @@ export class RelationIndex {
     if (level === 'unknown' || (level === undefined && link.state !== 'dangling' && (link.state !== 'resolved' || !link.store)))
       keyUnknown.push('relation.fipslevel');
     const storeLevelEntry = link.store ? storeLevel(link.store, STORE_BY_TYPE.get(typeKey(link.store))!) : undefined;
-    link.views = {
+    return {
       key: this.viewOf(
         link,
         link.key,
@@ -457,7 +460,6 @@ export class RelationIndex {
         storeLevelEntry === 'unknown' ? ['relation.fipslevel'] : [],
       ),
     };
-    return link.views;
   }
 
   /** The view of a related record; a stand-in when it is missing (dangling) or was never read (everything unknown). */
