@@ -69,6 +69,8 @@ export interface CompileContext {
   relational?: boolean;
   /** The kinds of `related:` conditions it holds (an identity needs role assignments read). */
   relationKinds?: Set<RelationKind>;
+  /** Receives the canonical paths read of related records (below `related:`), apart from the resource's own. */
+  relatedReads?: Set<string>;
 }
 
 const UNKNOWN_VALUE = Symbol('unknown');
@@ -128,8 +130,8 @@ class Compiler {
       this.context.relational = true;
       (this.context.relationKinds ??= new Set()).add(kind);
       const reads = this.context.reads;
-      // Paths below `related:` are the related resource's, not this type's: not fetched for it.
-      this.context.reads = undefined;
+      // Paths below `related:` are the related resource's, not this type's: fetched and kept for related records.
+      this.context.reads = this.context.relatedReads ??= new Set();
       this.inRelated = true;
       const child = this.condition(rest, at, []);
       this.inRelated = false;
@@ -620,10 +622,10 @@ function related(kind: RelationKind, child: CompiledCondition): CompiledConditio
       for (const inner of list) {
         const buffer: Evidence[] = [];
         results.push(child.explain(inner, negated, buffer));
-        const id = inner.resource.id;
         const why = inner.relation?.['reason'];
         const reason = typeof why === 'string' ? why : undefined;
-        evidence.push(buffer.map((item) => ({ ...item, related: { kind, id }, reason: item.state === 'unknown' ? reason : undefined })));
+        const ref = { kind, id: inner.resource.id }; // one per related resource, however many items name it
+        evidence.push(buffer.map((item) => ({ ...item, related: ref, reason: item.state === 'unknown' ? reason : undefined })));
       }
       return deciding(results, evidence, true, negated, out);
     },

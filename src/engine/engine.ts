@@ -1,5 +1,5 @@
-import { RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE, type ResourceRelations } from '../inventory/index.js';
-import { canonicalizePathText, getProperty, type Resource } from '../model/index.js';
+import { RELATED_RECORD_TYPES, RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE, type ResourceRelations } from '../inventory/index.js';
+import { canonicalizePathText, keepPaths, keepTree, type Keep, type Resource } from '../model/index.js';
 import type { Scope } from './compile.js';
 import type { CompiledRule, Status } from './rule.js';
 
@@ -16,10 +16,12 @@ export class Engine {
   /** Rules that read relations: run once the relation index is built. */
   private readonly relationalByType = new Map<string, CompiledRule[]>();
   private readonly typeKeys = new Map<string, string>();
-  /** The top-level members the relational rules of a type read. */
-  private readonly relationalHeads = new Map<string, string[]>();
+  /** What the relational rules of a type read of it: what the second pass keeps. */
+  private readonly relationalReads = new Map<string, Keep>();
   /** The types the relation index needs read: none without relational rules, role assignments only for identities. */
   private readonly relationTypes: readonly string[];
+  /** What relational rules read of related keys and key stores (canonical, sorted). */
+  readonly relatedReads: readonly string[];
 
   constructor(readonly rules: readonly CompiledRule[]) {
     for (const rule of rules) {
@@ -30,14 +32,11 @@ export class Engine {
         else table.set(type, [rule]);
       }
     }
-    for (const [type, list] of this.relationalByType) {
-      const heads = new Set<string>();
-      for (const rule of list) for (const path of rule.reads) heads.add(/^[^.[]+/.exec(path)![0]);
-      this.relationalHeads.set(type, [...heads]);
-    }
+    for (const [type, list] of this.relationalByType) this.relationalReads.set(type, keepTree(list.flatMap((rule) => rule.reads)));
     const relational = rules.filter((rule) => rule.relational);
     const identity = relational.some((rule) => rule.relationKinds.includes('identity'));
     this.relationTypes = relational.length === 0 ? [] : RELATION_TYPES.filter((type) => identity || type !== ROLE_ASSIGNMENT_TYPE);
+    this.relatedReads = [...new Set(relational.flatMap((rule) => rule.relatedReads))].sort();
   }
 
   /**
@@ -54,6 +53,8 @@ export class Engine {
   readsFor(type: string): string[] {
     const key = type.toLowerCase();
     const paths = new Set<string>(this.relationTypes.includes(key) ? (RELATION_READS.get(key) ?? []) : []);
+    // A key or store is fetched with what rules read of it through `related:` too.
+    if (RELATED_RECORD_TYPES.has(key)) for (const path of this.relatedReads) paths.add(path);
     for (const rule of this.rulesFor(type)) for (const path of rule.reads) paths.add(path);
     return [...paths].sort();
   }
@@ -77,17 +78,7 @@ export class Engine {
    * record's properties) is left to the garbage collector.
    */
   retainedCopy(resource: Resource): Resource {
-    const copy: Resource = { id: resource.id, type: resource.type };
-    if (resource.name !== undefined) copy.name = resource.name;
-    if (resource.subscriptionId !== undefined) copy.subscriptionId = resource.subscriptionId;
-    if (resource.resourceGroup !== undefined) copy.resourceGroup = resource.resourceGroup;
-    if (resource.origin !== undefined) copy.origin = resource.origin;
-    if (resource.unknown !== undefined) copy.unknown = resource.unknown;
-    for (const head of this.relationalHeads.get(this.typeKey(resource.type)) ?? []) {
-      const value = getProperty(resource, head, head);
-      if (value !== undefined) copy[head] = value;
-    }
-    return copy;
+    return keepPaths(resource, this.relationalReads.get(this.typeKey(resource.type)) ?? NOTHING);
   }
 
   /** Evaluates the rules that read only the resource and hands each outcome to `receive`. */
@@ -116,6 +107,9 @@ export class Engine {
     return key;
   }
 }
+
+/** Keeps nothing but what names and places a resource. */
+const NOTHING: Keep = new Map();
 
 /** The evaluation scope of one resource (its unknown paths made canonical once). */
 export function scopeFor(resource: Resource): Scope {

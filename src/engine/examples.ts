@@ -40,10 +40,10 @@ export function runExamples(definition: RuleDefinition, parameters: ParameterVal
       let actual: Status = 'not-applicable';
       if (applies && rule.relational) {
         const index = new RelationIndex({ asOf: EXAMPLES_AS_OF });
-        index.observe(resource);
+        const handle = index.observe(resource);
         for (const record of example.inventory ?? []) index.observe(inventoryResource(definition, example, record));
         index.build();
-        actual = rule.outcome(relationalScopeFor(resource, index.relationsOf(resource)));
+        actual = rule.outcome(relationalScopeFor(resource, index.relationsOf(resource, handle)));
       } else if (applies) {
         actual = rule.outcome(scopeFor(resource));
       }

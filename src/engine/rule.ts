@@ -66,6 +66,8 @@ export class CompiledRule {
   readonly relational: boolean;
   /** The kinds of related resources its `related:` conditions read. */
   readonly relationKinds: readonly RelationKind[];
+  /** Canonical paths its `related:` conditions read of the related records. */
+  readonly relatedReads: readonly string[];
   private readonly where: CompiledCondition | undefined;
   private readonly assertion: CompiledCondition;
 
@@ -97,6 +99,7 @@ export class CompiledRule {
     this.reads = [...reads].sort();
     this.relational = context.relational === true;
     this.relationKinds = [...(context.relationKinds ?? [])].sort();
+    this.relatedReads = [...(context.relatedReads ?? [])].sort();
   }
 
   /** The outcome, computed without building evidence (the hot path). */
@@ -113,6 +116,8 @@ export class CompiledRule {
     const evidence: Evidence[] = [];
     if (this.where && this.where.test(scope) === UNKNOWN) this.where.explain(scope, false, evidence);
     this.assertion.explain(scope, false, evidence);
-    return evidence;
+    // A findings list outlives the scan's pass: keep an exactly sized copy, not the
+    // pushed-to array with room for 16 more (a large scan holds hundreds of thousands).
+    return evidence.slice();
   }
 }

@@ -1,5 +1,5 @@
 import type { CompiledRule, Engine, Scope, Status } from '../engine/index.js';
-import type { RelationIndex } from '../inventory/index.js';
+import type { RelationHandle, RelationIndex } from '../inventory/index.js';
 import { subscriptionOf, type Resource, type ScanProblem } from '../model/index.js';
 import { parseBlock, type RecordParseError, type SourceBatch } from '../sources/index.js';
 import { findingResourceOf, makeFinding, type Finding, type FindingResource } from './finding.js';
@@ -21,23 +21,48 @@ const STATUS_SLOT: Record<Status, number> = { pass: 0, fail: 1, unknown: 2, 'not
 export interface RelationPass {
   index: RelationIndex;
   retained: Resource[];
+  /** What the index handed back for each retained resource (same positions). */
+  handles: (RelationHandle | undefined)[];
+  /** How the first pass's findings named each retained resource, if it had any (same positions). */
+  named: (FindingResource | undefined)[];
 }
 
-/** An outcome receiver that tallies into `counts` and turns fail and unknown into findings. */
-export function outcomeCollector(counts: Int32Array, findings: Finding[]): (rule: CompiledRule, status: Status, scope: Scope) => void {
-  // A resource's outcomes arrive together: its findings share one naming of it.
-  let last: Resource | undefined;
-  let named: FindingResource | undefined;
-  return (rule, status, scope) => {
-    counts[rule.index * 4 + STATUS_SLOT[status]]!++;
+/**
+ * Tallies outcomes into `counts` and turns fail and unknown into findings.
+ * A resource's outcomes arrive together, so its findings share one naming
+ * of it; the second pass is handed the first pass's naming of a resource
+ * (`resume`), so a resource with findings in both passes is named once.
+ */
+export class OutcomeCollector {
+  private last: Resource | undefined;
+  private named: FindingResource | undefined;
+
+  constructor(
+    private readonly counts: Int32Array,
+    private readonly findings: Finding[],
+  ) {}
+
+  readonly receive = (rule: CompiledRule, status: Status, scope: Scope): void => {
+    this.counts[rule.index * 4 + STATUS_SLOT[status]]!++;
     if (status !== 'fail' && status !== 'unknown') return;
     const resource = scope.resource;
-    if (resource !== last || !named) {
-      last = resource;
-      named = findingResourceOf(resource);
+    if (resource !== this.last || !this.named) {
+      this.last = resource;
+      this.named = findingResourceOf(resource);
     }
-    findings.push(makeFinding(rule, status, resource, rule.explain(scope), named));
+    this.findings.push(makeFinding(rule, status, resource, rule.explain(scope), this.named));
   };
+
+  /** How the findings of `resource` (the last one evaluated) name it, if it has any. */
+  namedOf(resource: Resource): FindingResource | undefined {
+    return resource === this.last ? this.named : undefined;
+  }
+
+  /** Names the findings about to come for `resource` as `named` (when given). */
+  resume(resource: Resource, named: FindingResource | undefined): void {
+    this.last = resource;
+    this.named = named;
+  }
 }
 
 /**
@@ -48,7 +73,8 @@ export function outcomeCollector(counts: Int32Array, findings: Finding[]): (rule
 export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<string>, relations?: RelationPass): BlockResult {
   const counts = new Int32Array(engine.rules.length * 4);
   const findings: Finding[] = [];
-  const receive = outcomeCollector(counts, findings);
+  const collector = new OutcomeCollector(counts, findings);
+  const receive = collector.receive;
   const evaluate = (resource: Resource): void => {
     // Only deployed resources (live or exported) cover a subscription; a template or
     // plan names one it has not read, and an empty run for it would close live alerts.
@@ -63,8 +89,12 @@ export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<st
     }
     engine.evaluate(resource, receive);
     if (relations) {
-      relations.index.observe(resource);
-      if (engine.hasRelationalRules(resource.type)) relations.retained.push(engine.retainedCopy(resource));
+      const handle = relations.index.observe(resource);
+      if (engine.hasRelationalRules(resource.type)) {
+        relations.retained.push(engine.retainedCopy(resource));
+        relations.handles.push(handle);
+        relations.named.push(collector.namedOf(resource));
+      }
     }
   };
   if (batch.kind === 'resources') {

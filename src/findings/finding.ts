@@ -1,6 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import type { CompiledRule, Evidence } from '../engine/index.js';
-import { canonicalizePathText, nameOf, resourceGroupOf, subscriptionOf, type Origin, type Resource } from '../model/index.js';
+import { canonicalizePathText, interned, nameOf, resourceGroupOf, subscriptionOf, type Origin, type Resource } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
 
 /** How a finding relates to the previous scan. */
@@ -109,9 +109,8 @@ export function locate(origin: Origin | undefined, evidence: readonly Evidence[]
 }
 
 /**
- * A resource as findings name it, shared by all of its findings. Reporters
- * write the same resource once per finding; it keeps its own JSON (and its
- * location's) so that is worked out once.
+ * A resource as findings name it, shared by all of its findings (a large
+ * scan holds hundreds of thousands of them until it reports).
  */
 export class NamedResource implements FindingResource {
   readonly id: string;
@@ -119,30 +118,15 @@ export class NamedResource implements FindingResource {
   readonly name: string;
   readonly subscriptionId: string | undefined;
   readonly resourceGroup: string | undefined;
-  #json: string | undefined;
-  #location: object | undefined;
-  #locationJson: string | undefined;
 
   constructor(resource: Resource) {
+    const subscriptionId = subscriptionOf(resource);
     this.id = resource.id;
-    this.type = resource.type.toLowerCase();
+    this.type = interned(resource.type.toLowerCase());
     this.name = nameOf(resource);
-    this.subscriptionId = subscriptionOf(resource);
-    this.resourceGroup = resourceGroupOf(resource);
-  }
-
-  /** `JSON.stringify(this)`, once. */
-  json(): string {
-    return (this.#json ??= JSON.stringify(this));
-  }
-
-  /** `JSON.stringify(location)`, once for the location its findings share (a deployed resource has one). */
-  locationJson(location: object): string {
-    if (location !== this.#location) {
-      this.#location = location;
-      this.#locationJson = JSON.stringify(location);
-    }
-    return this.#locationJson!;
+    this.subscriptionId = subscriptionId === undefined ? undefined : interned(subscriptionId);
+    const resourceGroup = resourceGroupOf(resource);
+    this.resourceGroup = resourceGroup === undefined ? undefined : interned(resourceGroup);
   }
 }
 

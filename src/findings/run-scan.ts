@@ -1,11 +1,11 @@
 import type { Engine } from '../engine/index.js';
 import { RelationIndex } from '../inventory/index.js';
-import type { ScanProblem } from '../model/index.js';
+import type { Resource, ScanProblem } from '../model/index.js';
 import type { InventorySource } from '../sources/index.js';
-import { evaluateBatch, outcomeCollector, type RelationPass } from './evaluate-batch.js';
+import { evaluateBatch, OutcomeCollector, type RelationPass } from './evaluate-batch.js';
 import type { Finding } from './finding.js';
 import { compareText, sortFindings } from './order.js';
-import { summarizePosture } from './posture.js';
+import { summarizePosture, type Posture } from './posture.js';
 import { emptyCounts, emptySeverityCounts, type OutcomeCounts, type ScanResult, type SourceSummary } from './result.js';
 
 export interface ScanOptions {
@@ -36,9 +36,11 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
   const covered = (subscriptionId: string): void => {
     scopes.add(subscriptionId.toLowerCase());
   };
-  const relations: RelationPass = {
-    index: new RelationIndex({ asOf: options.asOf ?? options.clock?.() ?? new Date() }),
+  let relations: RelationPass | undefined = {
+    index: new RelationIndex({ asOf: options.asOf ?? options.clock?.() ?? new Date(), relatedReads: engine.relatedReads }),
     retained: [],
+    handles: [],
+    named: [],
   };
   let resources = 0;
   for (const source of sources) {
@@ -73,10 +75,9 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
     }
   }
 
-  relations.index.build();
-  const receive = outcomeCollector(counts, findings);
-  for (const resource of relations.retained) engine.evaluateRelational(resource, relations.index.relationsOf(resource), receive);
-  relations.retained.length = 0;
+  const posture = secondPass(engine, relations, new OutcomeCollector(counts, findings));
+  // Let the index go before the findings are sorted: the largest scans peak here.
+  relations = undefined;
 
   sortFindings(findings);
   const byStatus = emptyCounts();
@@ -104,9 +105,34 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
     },
     summary: { resources, byStatus, bySeverity, byRule },
     findings,
-    posture: summarizePosture(relations.index.posture()),
+    posture,
     rules: engine.rules,
   };
+}
+
+/**
+ * Resolves the relations, sums up the posture, and runs the rules that read
+ * relations over the retained resources, letting go of each resource's
+ * relations as soon as its rules have run.
+ */
+function secondPass(engine: Engine, relations: RelationPass, collector: OutcomeCollector): Posture {
+  const { index, retained, handles, named } = relations;
+  index.build();
+  const posture = summarizePosture(index.posture());
+  const pending: (Resource | undefined)[] = retained;
+  for (let i = 0; i < pending.length; i++) {
+    const resource = pending[i]!;
+    pending[i] = undefined; // done with: the findings keep what they name
+    collector.resume(resource, named[i]);
+    engine.evaluateRelational(resource, index.relationsOf(resource, handles[i]), collector.receive);
+    index.release(handles[i]);
+    handles[i] = undefined;
+    named[i] = undefined;
+  }
+  retained.length = 0;
+  handles.length = 0;
+  named.length = 0;
+  return posture;
 }
 
 function compareProblems(a: ScanProblem, b: ScanProblem): number {

@@ -5,6 +5,7 @@ export {
   type RelationKind,
   type RelatedView,
   type ResourceRelations,
+  type RelationHandle,
   type LinkState,
   type PostureModel,
   type PostureEntry,
@@ -20,4 +21,4 @@ export {
 } from './key-references.js';
 export { FIPS_LEVELS, STORE_TYPES, STORE_HOST_SUFFIXES, type FipsLevelEntry, type StoreKind } from './key-stores.js';
 export { KEY_ROLES } from './roles.js';
-export { RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE } from './relation-reads.js';
+export { RELATED_RECORD_TYPES, RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE } from './relation-reads.js';

@@ -1,8 +1,9 @@
-import { nameOf, sortByIds, subscriptionOf, typeKey, type Resource } from '../model/index.js';
+import { interned, keepPaths, keepTree, nameOf, sortByIds, subscriptionOf, typeKey, type Keep, type Resource } from '../model/index.js';
 import { CONSUMERS_BY_TYPE, type ConsumerType, type KeyReferenceSpec } from './key-references.js';
 import { fipsEntry, STORE_TYPES, type FipsLevelEntry, type StoreKind, type StoreType } from './key-stores.js';
 import { hostOfUri, keyAddressOf, parseKeyUri, type KeyAddress } from './key-uri.js';
 import { canonicalOf, canonicalUnknown, readPath, text, type Read } from './read.js';
+import { INDEX_RECORD_READS } from './relation-reads.js';
 import { KEY_ROLES, roleGuidOf } from './roles.js';
 
 /** What a `related:` condition can reach from a resource. */
@@ -61,6 +62,13 @@ export interface PostureEntry {
   keyState: LinkState | null;
 }
 
+/**
+ * What `observe` hands back for a data resource, to give `relationsOf` with
+ * it: the index finds the resource's references without keeping a map of
+ * every data resource by id.
+ */
+export type RelationHandle = { readonly __relationHandle: unique symbol };
+
 /** Everything the index found out about one key reference. */
 interface KeyLink {
   service: string;
@@ -107,8 +115,11 @@ interface ConsumerEntry {
   /** Its `fips-level` tag as written. */
   fipsTag: unknown;
   consumer: ConsumerType;
-  references: RawReference[];
+  /** Read in the first pass; dropped once resolved into `links`. */
+  references: RawReference[] | undefined;
   links?: KeyLink[];
+  /** Set by `release`: its rules have run and its posture is taken. */
+  released?: true;
 }
 
 interface RoleAssignment {
@@ -122,6 +133,12 @@ interface RoleAssignment {
 export interface RelationIndexOptions {
   /** The date keys' expiry is judged against. */
   asOf: Date;
+  /**
+   * What rules read of related keys and key stores (canonical paths): when
+   * given, the index keeps only that of each key and store record, and what
+   * it reads itself. Without it, whole records.
+   */
+  relatedReads?: readonly string[];
 }
 
 const EVERYTHING_UNKNOWN = ['properties', 'tags', 'sku', 'identity', 'kind', 'location', 'name'];
@@ -155,52 +172,63 @@ export class RelationIndex {
   /** Subscriptions (lower-case) with role assignments read. */
   private readonly assignmentScopes = new Set<string>();
   private readonly consumers: ConsumerEntry[] = [];
-  private readonly consumerById = new Map<string, ConsumerEntry>();
-  /** Who uses each key and store (lower-case id): consumer ids as met, a consumer with two references to one key twice. */
-  private readonly usage = new Map<string, { consumers: string[]; required: unknown[] }>();
+  /** Who uses each key and store record: consumer ids as met, a consumer with two references to one key twice. */
+  private readonly usage = new Map<Resource, { consumers: string[]; required: unknown[] }>();
   private built = false;
+  /** What to keep of each key and store record, by type (none: whole records). */
+  private readonly keep: ReadonlyMap<string, Keep> | undefined;
 
-  constructor(private readonly options: RelationIndexOptions) {}
+  constructor(private readonly options: RelationIndexOptions) {
+    const related = options.relatedReads;
+    this.keep = related ? new Map([...INDEX_RECORD_READS].map(([type, paths]) => [type, keepTree([...paths, ...related])])) : undefined;
+  }
 
-  /** Shows the index one resource of the first pass. */
-  observe(resource: Resource): void {
+  /** What the index keeps of a key or store record until the scan ends. */
+  private kept(resource: Resource, type: string): Resource {
+    const keep = this.keep?.get(type);
+    return keep ? keepPaths(resource, keep) : resource;
+  }
+
+  /** Shows the index one resource of the first pass; for a data resource, returns the handle `relationsOf` takes. */
+  observe(resource: Resource): RelationHandle | undefined {
     const type = typeKey(resource);
     const store = STORE_BY_TYPE.get(type);
     if (store) {
       this.addStore(resource, store);
-      return;
+      return undefined;
     }
     const keyStore = KEY_TYPES.get(type);
     if (keyStore) {
       const id = resource.id.toLowerCase();
-      this.keysById.set(id, resource);
+      const key = this.kept(resource, type);
+      this.keysById.set(id, key);
       const named = /\/([^/]+)\/keys\/([^/]+)$/.exec(id);
-      if (named) this.keysByName.set(`${keyStore.kind}:${named[1]}/${named[2]}`, resource);
+      if (named) this.keysByName.set(`${keyStore.kind}:${named[1]}/${named[2]}`, key);
       if (isDeployed(resource)) this.listedStores.add(parentOf(id));
-      return;
+      return undefined;
     }
     if (type === ROLE_ASSIGNMENT_TYPE) {
       this.addAssignment(resource);
-      return;
+      return undefined;
     }
     const consumer = CONSUMERS_BY_TYPE.get(type);
-    if (!consumer) return;
+    if (!consumer) return undefined;
     const entry: ConsumerEntry = {
       id: resource.id,
-      type,
+      type: consumer.type,
       name: nameOf(resource),
-      subscriptionId: subscriptionOf(resource),
+      subscriptionId: internedSubscription(resource),
       fipsTag: requiredTag(resource),
       consumer,
       references: readReferences(resource, consumer),
     };
     this.consumers.push(entry);
-    this.consumerById.set(resource.id.toLowerCase(), entry);
     if (type === ENCRYPTION_SET_TYPE) {
       this.encryptionSets.set(resource.id.toLowerCase(), entry);
       const subscription = subscriptionOf(resource);
       if (subscription && isDeployed(resource)) this.encryptionSetScopes.add(subscription.toLowerCase());
     }
+    return entry as unknown as RelationHandle;
   }
 
   /** Resolves every reference; call once, after the first pass. */
@@ -208,12 +236,16 @@ export class RelationIndex {
     if (this.built) return;
     this.built = true;
     for (const entry of this.consumers) this.linksOf(entry);
+    // Exactly sized from here on: they are kept until the scan reports.
+    for (const used of this.usage.values()) {
+      used.consumers = used.consumers.slice();
+      used.required = used.required.slice();
+    }
   }
 
-  /** The relations of a resource the first pass observed (call after `build`). */
-  relationsOf(resource: Resource): ResourceRelations {
-    const entry = this.consumerById.get(resource.id.toLowerCase());
-    const type = typeKey(resource);
+  /** The relations of a resource the first pass observed, with the handle `observe` gave for it (call after `build`). */
+  relationsOf(resource: Resource, handle: RelationHandle | undefined): ResourceRelations {
+    const entry = handle as unknown as ConsumerEntry | undefined;
     if (entry) {
       const links = this.linksOf(entry);
       // Built once per resource and kind, and dropped with the relations: every relational rule of the
@@ -230,13 +262,15 @@ export class RelationIndex {
       };
     }
     const id = resource.id.toLowerCase();
-    const used = this.usage.get(id);
+    const type = typeKey(resource);
+    const record = this.keysById.get(id) ?? this.storesById.get(id);
+    const used = record ? this.usage.get(record) : undefined;
     const usedBy = used ? [...new Set(used.consumers)].sort() : [];
     const relation: Record<string, unknown> = { consumers: usedBy.length, usedBy };
     const store = STORE_BY_TYPE.get(type);
     if (store) {
       // The record the first pass saw: the second pass may hold only part of it.
-      const level = storeLevel(this.storesById.get(id) ?? resource, store);
+      const level = storeLevel(record ?? resource, store);
       relation['requiredFipsLevel'] = maxLevel(used?.required ?? []);
       if (level === 'unknown') return { relation, unknown: ['relation.fipslevel'], related: () => [] };
       relation['fipsLevel'] = level?.level;
@@ -245,7 +279,19 @@ export class RelationIndex {
     return { relation, related: () => [] };
   }
 
-  /** Key-management posture of every data resource the scan read, sorted by id. */
+  /**
+   * Lets go of what the index worked out for a data resource, once its
+   * relational rules have run and the posture is taken: the second pass of a
+   * large scan then ends holding findings, not every reference resolved.
+   */
+  release(handle: RelationHandle | undefined): void {
+    const entry = handle as unknown as ConsumerEntry | undefined;
+    if (!entry) return;
+    entry.links = undefined;
+    entry.released = true;
+  }
+
+  /** Key-management posture of every data resource the scan read, sorted by id (take it before `release`). */
   posture(): PostureEntry[] {
     const entries = new Array<PostureEntry>(this.consumers.length);
     for (let i = 0; i < this.consumers.length; i++) {
@@ -268,7 +314,7 @@ export class RelationIndex {
         name: entry.name,
         subscriptionId: entry.subscriptionId,
         model: modelOf(links),
-        keyStores,
+        keyStores: keyStores.slice(), // exactly sized: the report holds one per data resource
         fipsLevel,
         keyState: worst,
       };
@@ -277,13 +323,14 @@ export class RelationIndex {
   }
 
   private addStore(resource: Resource, store: StoreType): void {
-    this.storesById.set(resource.id.toLowerCase(), resource);
+    const kept = this.kept(resource, store.type);
+    this.storesById.set(resource.id.toLowerCase(), kept);
     if (store.kind === 'external') return;
     const unknown = canonicalUnknown(resource.unknown);
     const uri = store.uriPath ? text(readPath(resource, store.uriPath, unknown)) : undefined;
     const host = uri ? hostOfUri(uri) : undefined;
     const name = host ? host.slice(0, host.indexOf('.') < 0 ? host.length : host.indexOf('.')) : nameOf(resource).toLowerCase();
-    this.storesByName.set(`${store.kind}:${name}`, resource);
+    this.storesByName.set(`${store.kind}:${name}`, kept);
   }
 
   private addAssignment(resource: Resource): void {
@@ -303,23 +350,24 @@ export class RelationIndex {
 
   private linksOf(entry: ConsumerEntry): KeyLink[] {
     if (entry.links) return entry.links;
+    if (entry.released) throw new Error(`relations of ${entry.id} asked for after release`);
     entry.links = []; // guards against a disk encryption set that names itself
-    const links = entry.references.map((reference) => this.resolve(entry, reference));
+    const links = (entry.references ?? []).map((reference) => this.resolve(entry, reference));
     entry.links = links;
+    entry.references = undefined;
     for (const link of links) {
       if (link.state !== 'resolved') continue;
-      this.use(link.key!.id, entry.id, entry.fipsTag);
-      if (link.store) this.use(link.store.id, entry.id, entry.fipsTag);
+      this.use(link.key!, entry.id, entry.fipsTag);
+      if (link.store) this.use(link.store, entry.id, entry.fipsTag);
     }
     return links;
   }
 
-  private use(targetId: string, consumerId: string, required: unknown): void {
-    const id = targetId.toLowerCase();
-    let used = this.usage.get(id);
+  private use(target: Resource, consumerId: string, required: unknown): void {
+    let used = this.usage.get(target);
     if (!used) {
       used = { consumers: [], required: [] };
-      this.usage.set(id, used);
+      this.usage.set(target, used);
     }
     used.consumers.push(consumerId);
     if (required !== undefined) used.required.push(required);
@@ -593,6 +641,17 @@ export class RelationIndex {
   }
 }
 
+// Why an identity is not known, for the reasons that name nothing: one object each, shared by every reference.
+const PENDING_IDENTITY: IdentityRef = { unknown: 'the reference is only known at deployment' };
+const IDENTITY_PENDING: IdentityRef = { unknown: 'the identity the service uses is only known at deployment' };
+const COSMOS_FIRST_PARTY: IdentityRef = {
+  unknown: 'the account uses the Azure Cosmos DB first-party identity, whose object id differs per tenant',
+};
+const IDENTITY_BLOCK_PENDING: IdentityRef = { unknown: 'the resource identity is only known at deployment' };
+const NO_PRINCIPAL: IdentityRef = {
+  unknown: 'the record has no system-assigned principal id (Azure assigns it when it creates the identity)',
+};
+
 /** Reads a consumer's key references in the first pass. */
 function readReferences(resource: Resource, consumer: ConsumerType): RawReference[] {
   const unknown = canonicalUnknown(resource.unknown);
@@ -626,7 +685,7 @@ function readReferences(resource: Resource, consumer: ConsumerType): RawReferenc
       if (reference) out.push(reference);
     }
   }
-  return out;
+  return out.slice(); // kept until the second pass: exactly sized
 }
 
 function pendingReference(spec: KeyReferenceSpec): RawReference {
@@ -637,7 +696,7 @@ function pendingReference(spec: KeyReferenceSpec): RawReference {
     encryptionSet: undefined,
     pending: true,
     empty: false,
-    identity: { unknown: 'the reference is only known at deployment' },
+    identity: PENDING_IDENTITY,
   };
 }
 
@@ -688,17 +747,16 @@ function identityOf(
   let named: string | undefined;
   if (spec.identity) {
     const read = readPath(root, spec.identity.path, unknown, prefix);
-    if (!read.known) return { unknown: 'the identity the service uses is only known at deployment' };
+    if (!read.known) return IDENTITY_PENDING;
     named = text(read);
     if (named && spec.identity.form === 'cosmosDefaultIdentity') {
-      if (/^firstpartyidentity$/i.test(named))
-        return { unknown: 'the account uses the Azure Cosmos DB first-party identity, whose object id differs per tenant' };
+      if (/^firstpartyidentity$/i.test(named)) return COSMOS_FIRST_PARTY;
       named = /^userassignedidentity=(.+)$/i.exec(named)?.[1];
     }
   }
   const identityUnknown = canonicalUnknown(resource.unknown);
   const identityBlock = readPath(resource, 'identity', identityUnknown);
-  if (!identityBlock.known) return { unknown: 'the resource identity is only known at deployment' };
+  if (!identityBlock.known) return IDENTITY_BLOCK_PENDING;
   const block = identityBlock.value;
   if (named) {
     const assigned = readPath(block, 'userAssignedIdentities', undefined);
@@ -716,9 +774,12 @@ function identityOf(
     return { unknown: `the user-assigned identity ${named} is not attached to the resource` };
   }
   const principalId = text(readPath(block, 'principalId', undefined));
-  return principalId
-    ? { principalId: principalId.toLowerCase(), form: 'SystemAssigned' }
-    : { unknown: 'the record has no system-assigned principal id (Azure assigns it when it creates the identity)' };
+  return principalId ? { principalId: principalId.toLowerCase(), form: 'SystemAssigned' } : NO_PRINCIPAL;
+}
+
+function internedSubscription(resource: Resource): string | undefined {
+  const subscription = subscriptionOf(resource);
+  return subscription === undefined ? undefined : interned(subscription);
 }
 
 function isDeployed(resource: Resource): boolean {

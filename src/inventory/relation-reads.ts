@@ -20,3 +20,32 @@ export const RELATION_READS: ReadonlyMap<string, readonly string[]> = new Map<st
 
 /** Every type the index reads (lower-case, sorted): sources must not skip them. */
 export const RELATION_TYPES: readonly string[] = [...RELATION_READS.keys()].sort();
+
+/** Key stores and their keys: the records `related: key | keyStore` conditions read. */
+export const RELATED_RECORD_TYPES: ReadonlySet<string> = new Set([
+  ...STORE_TYPES.map((store) => store.type),
+  ...STORE_TYPES.filter((store) => store.keyType).map((store) => store.keyType!),
+]);
+
+/**
+ * What the index itself reads of a key store's or a key's record (canonical):
+ * with what rules read through `related:`, all it keeps of one until the scan ends.
+ */
+export const INDEX_RECORD_READS: ReadonlyMap<string, readonly string[]> = new Map<string, readonly string[]>([
+  ...STORE_TYPES.map((store): [string, readonly string[]] => [
+    store.type,
+    [
+      'name',
+      'tags',
+      'sku.name',
+      'properties.sku.name',
+      'properties.enablerbacauthorization',
+      'properties.accesspolicies',
+      ...(store.uriPath ? [store.uriPath.toLowerCase()] : []),
+    ],
+  ]),
+  ...STORE_TYPES.filter((store) => store.keyType).map((store): [string, readonly string[]] => [
+    store.keyType!,
+    ['name', 'tags', 'properties.kty', 'properties.attributes.exp', 'properties.attributes.hsmplatform'],
+  ]),
+]);

@@ -18,3 +18,5 @@ export {
 export { type PathSegment, parsePath, canonicalPath, canonicalizePathText, getProperty, isUnknownPath, startsWithSegment } from './path.js';
 export { type ScanProblem } from './problem.js';
 export { wildcardPattern } from './wildcard.js';
+export { interned } from './intern.js';
+export { keepPaths, keepTree, type Keep } from './keep.js';

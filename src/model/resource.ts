@@ -129,29 +129,28 @@ export function nameOf(resource: Resource): string {
 
 /**
  * Sorts by resource id the way reports order resources: case-insensitively,
- * then by exact spelling so the order is total. The lower-cased ids go
- * through the built-in sort without a comparator (code-unit order is the
- * order wanted): in a one-shot process a comparator runs before the
- * compiler has warmed up, and sorting that way is several times slower.
+ * then by exact spelling so the order is total. Each id is lower-cased once,
+ * and positions are sorted rather than the items (a typed array of indices
+ * sorts faster than an array of objects).
  */
 export function sortByIds<T>(items: readonly T[], idOf: (item: T) => string): T[] {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const key = idOf(item).toLowerCase();
-    const group = groups.get(key);
-    if (group) group.push(item);
-    else groups.set(key, [item]);
+  const ids = new Array<string>(items.length);
+  const keys = new Array<string>(items.length);
+  const order = new Uint32Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    ids[i] = idOf(items[i]!);
+    keys[i] = ids[i]!.toLowerCase();
+    order[i] = i;
   }
-  const sorted: T[] = [];
-  for (const key of [...groups.keys()].sort()) {
-    const group = groups.get(key)!;
-    // One id spelt several ways, or read twice: rare, so a comparator is fine here.
-    if (group.length > 1) group.sort((a, b) => compareCodeUnits(idOf(a), idOf(b)));
-    for (const item of group) sorted.push(item);
-  }
+  order.sort((a, b) => {
+    const x = keys[a]!;
+    const y = keys[b]!;
+    if (x !== y) return x < y ? -1 : 1;
+    const p = ids[a]!;
+    const q = ids[b]!;
+    return p < q ? -1 : p > q ? 1 : a - b;
+  });
+  const sorted = new Array<T>(items.length);
+  for (let i = 0; i < order.length; i++) sorted[i] = items[order[i]!]!;
   return sorted;
-}
-
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,4 +1,4 @@
-import { NamedResource, type Finding, type ScanResult } from '../findings/index.js';
+import type { Finding, ScanResult } from '../findings/index.js';
 import type { Reporter } from './reporter.js';
 
 /** Version of the findings document (`schemas/findings.schema.json`). */
@@ -23,9 +23,8 @@ export const renderJson: Reporter = function* (result: ScanResult) {
   // line: compact to write, and a diff of two scans shows whole findings.
   let buffer = `${head.slice(0, -2)},\n  "findings": [`;
   const findings = result.findings;
-  const write = findingWriter();
   for (let i = 0; i < findings.length; i++) {
-    buffer += `${i ? ',' : ''}\n    ${write(findings[i]!)}`;
+    buffer += `${i ? ',' : ''}\n    ${findingJson(findings[i]!)}`;
     if (buffer.length > CHUNK) {
       yield buffer;
       buffer = '';
@@ -50,22 +49,14 @@ export const renderJson: Reporter = function* (result: ScanResult) {
   yield `${buffer}${resources.length ? '\n    ' : ''}]\n  }\n}\n`;
 };
 
-/**
- * Writes one finding as a JSON object, members in the documented order
- * (`schemas/findings.schema.json`). The resource and its location are
- * shared by its findings and turned into JSON once (`NamedResource`).
- */
-export function findingWriter(): (finding: Finding) => string {
-  return (finding) => {
-    const resource = finding.resource;
-    const named = resource instanceof NamedResource;
-    let out = `{"ruleId":${JSON.stringify(finding.ruleId)},"severity":"${finding.severity}","status":"${finding.status}","resource":${
-      named ? resource.json() : JSON.stringify(resource)
-    },"message":${JSON.stringify(finding.message)},"evidence":${JSON.stringify(finding.evidence)},"location":${
-      named ? resource.locationJson(finding.location) : JSON.stringify(finding.location)
-    },"fingerprint":"${finding.fingerprint}"`;
-    if (finding.suppression) out += `,"suppression":${JSON.stringify(finding.suppression)}`;
-    if (finding.baselineState) out += `,"baselineState":"${finding.baselineState}"`;
-    return `${out}}`;
-  };
+/** Writes one finding as a JSON object, members in the documented order (`schemas/findings.schema.json`). */
+export function findingJson(finding: Finding): string {
+  let out = `{"ruleId":${JSON.stringify(finding.ruleId)},"severity":"${finding.severity}","status":"${finding.status}","resource":${JSON.stringify(
+    finding.resource,
+  )},"message":${JSON.stringify(finding.message)},"evidence":${JSON.stringify(finding.evidence)},"location":${JSON.stringify(
+    finding.location,
+  )},"fingerprint":"${finding.fingerprint}"`;
+  if (finding.suppression) out += `,"suppression":${JSON.stringify(finding.suppression)}`;
+  if (finding.baselineState) out += `,"baselineState":"${finding.baselineState}"`;
+  return `${out}}`;
 }
