@@ -25,7 +25,7 @@ export function keepTree(paths: readonly string[]): Keep {
         node.set(segment.lower, true);
         break;
       }
-      const child: Keep = next ?? new Map();
+      const child: Keep = next ?? new Map<string, Keep | true>();
       node.set(segment.lower, child);
       node = child;
     }
