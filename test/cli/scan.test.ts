@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
-import { fixture, root, runCli, runInProcess } from '../helpers.js';
+import { cliPath, fixture, root, runCli, runInProcess } from '../helpers.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
@@ -231,6 +232,27 @@ describe('keyscope scan', () => {
     expect(result.stdout).toMatch(/^HIGH {5}keyvault\.purge-protection {2}Key vaults have purge protection enabled {2}\(1 fail\)$/m);
     expect(result.stdout).toMatch(/^ {14}properties\.enablePurgeProtection is not set \(expected equals true\)$/m);
     expect(result.stdout).toMatch(/^ {14}at examples\/inventory\.json:25$/m);
+  });
+});
+
+/** Runs the CLI with its standard output read by nobody: the reader closes the pipe before keyscope writes. */
+function withClosedStdout(args: readonly string[]): { status: number; stderr: string } {
+  const quoted = [process.execPath, cliPath, ...args].map((arg) => `'${arg.replace(/'/g, "'\\''")}'`).join(' ');
+  const result = spawnSync('bash', ['-c', `${quoted} | (exec 0<&-; sleep 1); echo "status=\${PIPESTATUS[0]}" >&2`], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  const status = /status=(\d+)/.exec(result.stderr);
+  return { status: status ? Number(status[1]) : -1, stderr: result.stderr.replace(/status=\d+\n?/, '') };
+}
+
+describe('standard output closed by its reader', () => {
+  test('help is dropped quietly: exit 0, nothing on stderr', () => {
+    expect(withClosedStdout(['scan', '--help'])).toEqual({ status: 0, stderr: '' });
+  });
+
+  test('a scan keeps its own exit status (the gate), not a crash', () => {
+    expect(withClosedStdout(['scan', '--input', example, '--format', 'json', '--quiet'])).toEqual({ status: 1, stderr: '' });
   });
 });
 
