@@ -51,12 +51,17 @@ export const renderJson: Reporter = function* (result: ScanResult) {
 
 /** Writes one finding as a JSON object, members in the documented order (`schemas/findings.schema.json`). */
 export function findingJson(finding: Finding): string {
-  let out = `{"ruleId":${JSON.stringify(finding.ruleId)},"severity":"${finding.severity}","status":"${finding.status}","resource":${JSON.stringify(
-    finding.resource,
-  )},"message":${JSON.stringify(finding.message)},"evidence":${JSON.stringify(finding.evidence)},"location":${JSON.stringify(
-    finding.location,
-  )},"fingerprint":"${finding.fingerprint}"`;
-  if (finding.suppression) out += `,"suppression":${JSON.stringify(finding.suppression)}`;
-  if (finding.baselineState) out += `,"baselineState":"${finding.baselineState}"`;
-  return `${out}}`;
+  // One literal, one stringify: members left undefined are not written.
+  return JSON.stringify({
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    status: finding.status,
+    resource: finding.resource,
+    message: finding.message,
+    evidence: finding.evidence,
+    location: finding.location,
+    fingerprint: finding.fingerprint,
+    suppression: finding.suppression,
+    baselineState: finding.baselineState,
+  });
 }

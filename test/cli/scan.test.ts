@@ -32,6 +32,27 @@ function parse(stdout: string): Document {
 const example = 'examples/inventory.json';
 
 describe('keyscope scan', () => {
+  test('each finding lists its members in the order the schema gives them (diffs of two reports line up)', () => {
+    const schema = JSON.parse(readFileSync(`${root}/schemas/findings.schema.json`, 'utf8')) as {
+      definitions: { finding: { properties: Record<string, unknown> } };
+    };
+    const order = Object.keys(schema.definitions.finding.properties);
+    const result = runCli(['scan', '--input', example, '--format', 'json']);
+    const findings = (JSON.parse(result.stdout) as { findings: Record<string, unknown>[] }).findings;
+    expect(findings.length).toBeGreaterThan(0);
+    for (const finding of findings) expect(Object.keys(finding)).toEqual(order.filter((key) => key in finding));
+    expect(Object.keys(findings[0]!)).toEqual([
+      'ruleId',
+      'severity',
+      'status',
+      'resource',
+      'message',
+      'evidence',
+      'location',
+      'fingerprint',
+    ]);
+  });
+
   test('the example inventory: exact findings, schema-valid JSON, exit 1 at the default threshold', () => {
     const result = runCli(['scan', '--input', example, '--format', 'json']);
     expect(result.stderr).toBe('');
