@@ -68,6 +68,7 @@ describe('the GitHub Action (action.yml)', () => {
       'tenant',
       'rules',
       'config',
+      'profile',
       'fail-on',
       'fail-on-new',
       'baseline',
@@ -90,6 +91,16 @@ describe('the GitHub Action (action.yml)', () => {
     };
     expect(sarif.runs.map((r) => r.automationDetails.id)).toEqual(['keyscope/azure/3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11/']);
     expect(existsSync(path.join(path.dirname(run.sarifDir), 'keyscope.json'))).toBe(true);
+  });
+
+  test('a profile chooses the rules: fips-140-level-3 finds more on the example inventory than the default pack', () => {
+    const count = (inputs: Record<string, string>): number => {
+      const run = runScanStep({ input: 'examples/inventory.json', 'fail-on': 'none', ...inputs });
+      expect(run.stderr).toBe('');
+      const report = JSON.parse(readFileSync(path.join(path.dirname(run.sarifDir), 'keyscope.json'), 'utf8')) as { findings: unknown[] };
+      return report.findings.length;
+    };
+    expect([count({}), count({ profile: 'fips-140-level-3' }), count({ profile: 'baseline' })]).toEqual([18, 23, 12]);
   });
 
   test('multi-line inputs become repeated flags', () => {
