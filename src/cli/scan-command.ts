@@ -73,6 +73,7 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
   }
   const scanned = await runScan(engine, sources, {
     version: packageVersion(),
+    ...(profile ? { profile: profile.name } : {}),
     ...(flags.timestamps ? { clock: () => new Date() } : {}),
     // Keys expire by the same calendar as exemptions: --as-of fixes both, so a replayed scan judges them alike.
     ...(flags.asOf ? { asOf: new Date(`${today}T00:00:00Z`) } : {}),

@@ -34,6 +34,8 @@ export interface ScanResult {
     /** Subscriptions resources were read from (lower-case, sorted), including ones a source read with nothing to report. */
     scopes?: string[];
     errors: ScanProblem[];
+    /** The rule profile the scan ran with (its name, or the file it was read from); null without one. */
+    profile: string | null;
   };
   summary: {
     resources: number;

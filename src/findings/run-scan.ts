@@ -14,6 +14,8 @@ export interface ScanOptions {
   clock?: () => Date;
   /** The date keys' expiry is judged against (`--as-of`); the clock's time, else now. */
   asOf?: Date;
+  /** The rule profile the engine's rules came from, to record in the report. */
+  profile?: string;
 }
 
 /**
@@ -102,6 +104,7 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
       complete: errors.length === 0,
       errors: errors.sort(compareProblems),
       scopes: [...scopes].sort(),
+      profile: options.profile ?? null,
     },
     summary: { resources, byStatus, bySeverity, byRule },
     findings,

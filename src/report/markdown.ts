@@ -23,7 +23,8 @@ export const renderMarkdown: Reporter = function* (result: ScanResult) {
       ? '✅ **No open findings.**'
       : `❌ **${open.length} open finding${open.length === 1 ? '' : 's'}.**`;
   lines.push(verdict, '');
-  lines.push(`${result.summary.resources} resources, ${result.rules.length} rules.`, '');
+  const profile = result.scan.profile === null ? '' : ` (profile \`${result.scan.profile}\`)`;
+  lines.push(`${result.summary.resources} resources, ${result.rules.length} rules${profile}.`, '');
 
   lines.push('| severity | open findings |', '|---|---:|');
   for (const severity of SEVERITIES) lines.push(`| ${ICON[severity]} ${severity} | ${result.summary.bySeverity[severity]} |`);

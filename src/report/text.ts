@@ -73,7 +73,8 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
     }
   }
   const s = result.summary;
-  out += `\n${paint(BOLD, 'Summary')}  ${s.resources} resources, ${result.rules.length} rules: `;
+  const profile = result.scan.profile === null ? '' : ` (profile ${result.scan.profile})`;
+  out += `\n${paint(BOLD, 'Summary')}  ${s.resources} resources, ${result.rules.length} rules${profile}: `;
   out += `${s.byStatus.fail} fail, ${s.byStatus.unknown} unknown, ${s.byStatus.pass} pass, ${s.byStatus.notApplicable} not applicable\n`;
   const severities = (Object.keys(s.bySeverity) as Severity[]).map((severity) => `${severity} ${s.bySeverity[severity]}`).join(' · ');
   out += `Open findings by severity: ${severities}\n`;

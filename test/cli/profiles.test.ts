@@ -41,6 +41,7 @@ async function list(...args: string[]): Promise<Listed[]> {
 }
 
 interface Report {
+  scan: { profile: string | null };
   findings: { ruleId: string; status: string; resource: { name: string } }[];
   summary: { byRule: Record<string, { pass: number; fail: number; unknown: number; notApplicable: number }> };
 }
@@ -108,6 +109,7 @@ describe('built-in profiles', () => {
 
   test('without a profile: every rule everywhere, default parameters', async () => {
     const report = await scan();
+    expect(report.scan.profile).toBeNull();
     expect(outcomes(report)).toEqual([
       'cmk.storage-account stconfidential fail',
       'cmk.storage-account stpciscope fail',
@@ -118,9 +120,22 @@ describe('built-in profiles', () => {
 
   test('baseline: an unclassified storage account on Microsoft-managed keys is not applicable, a confidential one fails', async () => {
     const report = await scan('--profile', 'baseline');
+    expect(report.scan.profile).toBe('baseline');
     expect(outcomes(report)).toEqual(['cmk.storage-account stconfidential fail']);
     expect(report.summary.byRule['cmk.storage-account']).toEqual(expect.objectContaining({ pass: 0, fail: 1, notApplicable: 2 }));
     expect(report.code).toBe(1);
+  });
+
+  test('the text and markdown reports name the profile the scan ran with', async () => {
+    for (const [format, expected] of [
+      ['text', /^Summary {2}\d+ resources, \d+ rules \(profile pci\): /m],
+      ['markdown', /^\d+ resources, \d+ rules \(profile `pci`\)\.$/m],
+    ] as const) {
+      const result = await runInProcess(['scan', '--input', inventory, '--format', format, '--profile', 'pci']);
+      expect(result.stdout).toMatch(expected);
+      const without = await runInProcess(['scan', '--input', inventory, '--format', format]);
+      expect(without.stdout).not.toMatch(/\(profile /);
+    }
   });
 
   test('cmk-everywhere: the same account fails', async () => {
@@ -191,6 +206,7 @@ describe('profiles of your own', () => {
   test('keyscope.yaml defines a profile extending a built-in one, and makes it the default', async () => {
     const expected = builtinRuleIds().filter((id) => id !== 'keyvault.rbac-authorization');
     const report = await scan(...team);
+    expect(report.scan.profile).toBe('team');
     expect(Object.keys(report.summary.byRule).sort()).toEqual(expected);
     // pci's scope AND the team's own entry: stpciscope is in PCI scope but excluded by name.
     expect(outcomes(report)).toEqual(['cmk.storage-account stconfidential fail', 'key.rsa-minimum-size app-2048 fail']);
@@ -212,6 +228,7 @@ describe('profiles of your own', () => {
 
   test('--profile overrides the configuration default', async () => {
     const report = await scan(...team, '--profile', 'baseline');
+    expect(report.scan.profile).toBe('baseline');
     expect(outcomes(report)).toEqual(['cmk.storage-account stconfidential fail']);
     expect(report.summary.byRule['keyvault.rbac-authorization']).toBeDefined();
   });
@@ -239,6 +256,7 @@ describe('profiles of your own', () => {
       ['--config', 'fixtures/config/profile-file.keyscope.yaml'],
     ]) {
       const report = await scan(...args);
+      expect(report.scan.profile).toBe('keys-only');
       expect(Object.keys(report.summary.byRule).sort()).toEqual(expected);
       expect(outcomes(report)).toEqual(['key.rsa-minimum-size app-2048 fail']);
     }

@@ -87,6 +87,7 @@ describe('keyscope scan', () => {
       complete: true,
       errors: [],
       scopes: ['3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11'],
+      profile: null,
     });
     const purge = document.findings.find((f) => f.ruleId === 'keyvault.purge-protection')!;
     expect(purge.message).toBe(
