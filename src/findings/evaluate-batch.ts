@@ -2,7 +2,7 @@ import type { CompiledRule, Engine, Scope, Status } from '../engine/index.js';
 import type { RelationHandle, RelationIndex } from '../inventory/index.js';
 import { subscriptionOf, type Resource, type ScanProblem } from '../model/index.js';
 import { parseBlock, type RecordParseError, type SourceBatch } from '../sources/index.js';
-import { findingResourceOf, makeFinding, type Finding, type FindingResource } from './finding.js';
+import { makeFinding, NamedResource, type Finding, type FindingResource } from './finding.js';
 
 /** What evaluating one batch produced. */
 export interface BlockResult {
@@ -48,7 +48,7 @@ export class OutcomeCollector {
     const resource = scope.resource;
     if (resource !== this.last || !this.named) {
       this.last = resource;
-      this.named = findingResourceOf(resource);
+      this.named = new NamedResource(resource);
     }
     this.findings.push(makeFinding(rule, status, resource, rule.explain(scope), this.named));
   };

@@ -30,9 +30,9 @@ export interface FindingResource {
 /**
  * A `fail` or `unknown` outcome, ready to report. The message and the
  * fingerprint are worked out when a reporter asks for them: a large scan
- * holds tens of thousands of findings until it reports, and keeping two
- * strings less per finding until then is most of what the garbage collector
- * would otherwise copy.
+ * holds hundreds of thousands of findings until it reports, and two strings
+ * less for each is memory the scan does not hold and the garbage collector
+ * does not copy.
  */
 export class Finding {
   /** Set when an exemption in force covers the finding: kept and shown, never gating. */
@@ -130,18 +130,13 @@ export class NamedResource implements FindingResource {
   }
 }
 
-/** How a finding names its resource. */
-export function findingResourceOf(resource: Resource): FindingResource {
-  return new NamedResource(resource);
-}
-
-/** Builds the finding for a rule's fail or unknown outcome; `named` is the resource as `findingResourceOf` names it. */
+/** Builds the finding for a rule's fail or unknown outcome; `named` is the resource as its other findings name it. */
 export function makeFinding(
   rule: CompiledRule,
   status: 'fail' | 'unknown',
   resource: Resource,
   evidence: Evidence[],
-  named: FindingResource = findingResourceOf(resource),
+  named: FindingResource = new NamedResource(resource),
 ): Finding {
   return new Finding(rule.id, rule.severity, status, named, evidence, locate(resource.origin, evidence), rule.definition.title);
 }

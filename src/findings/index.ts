@@ -1,6 +1,5 @@
 export {
   makeFinding,
-  findingResourceOf,
   NamedResource,
   fingerprintOf,
   describeFinding,

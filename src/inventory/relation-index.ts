@@ -642,8 +642,8 @@ export class RelationIndex {
 }
 
 // Why an identity is not known, for the reasons that name nothing: one object each, shared by every reference.
-const PENDING_IDENTITY: IdentityRef = { unknown: 'the reference is only known at deployment' };
-const IDENTITY_PENDING: IdentityRef = { unknown: 'the identity the service uses is only known at deployment' };
+const REFERENCE_PENDING: IdentityRef = { unknown: 'the reference is only known at deployment' };
+const SERVICE_IDENTITY_PENDING: IdentityRef = { unknown: 'the identity the service uses is only known at deployment' };
 const COSMOS_FIRST_PARTY: IdentityRef = {
   unknown: 'the account uses the Azure Cosmos DB first-party identity, whose object id differs per tenant',
 };
@@ -696,7 +696,7 @@ function pendingReference(spec: KeyReferenceSpec): RawReference {
     encryptionSet: undefined,
     pending: true,
     empty: false,
-    identity: PENDING_IDENTITY,
+    identity: REFERENCE_PENDING,
   };
 }
 
@@ -747,7 +747,7 @@ function identityOf(
   let named: string | undefined;
   if (spec.identity) {
     const read = readPath(root, spec.identity.path, unknown, prefix);
-    if (!read.known) return IDENTITY_PENDING;
+    if (!read.known) return SERVICE_IDENTITY_PENDING;
     named = text(read);
     if (named && spec.identity.form === 'cosmosDefaultIdentity') {
       if (/^firstpartyidentity$/i.test(named)) return COSMOS_FIRST_PARTY;
