@@ -2,9 +2,10 @@
  * `npm run bench`: scans synthetic Resource Graph exports of 10k, 100k and
  * 1M resources (from ../shared/bench/gen-inventory.mjs) with the full rule
  * pack, and prints for each the scan's time (keyscope's own work, and the
- * whole process with Node's start-up), its peak RSS, and the ratio of the
- * scan's time to the time JSON.parse takes on the same file, measured in the
- * same run.
+ * whole process with Node's start-up), its peak RSS, the size of the JSON
+ * report it wrote (as much a part of the time as the inventory), and the
+ * ratio of the scan's time to the time JSON.parse takes on the same file,
+ * measured in the same run.
  * Ratios, not absolute times, are what to compare between machines.
  *
  * Usage: node dist/bench/run.js [SIZE...]   (default: 10000 100000 1000000)
@@ -44,6 +45,8 @@ interface Measure {
   /** keyscope's own work: loading its modules, reading, evaluating, writing the report. */
   scanMs: number;
   rssMiB: number;
+  /** The JSON report's size in characters (its bytes, within a few per cent). */
+  reportChars: number;
 }
 
 function measure(args: string[]): Measure & { stderr: string; status: number | null } {
@@ -52,7 +55,15 @@ function measure(args: string[]): Measure & { stderr: string; status: number | n
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
   const rss = /maxrss=(\d+)/.exec(child.stderr);
   const scan = /scan-ms=([\d.]+)/.exec(child.stderr);
-  return { ms, scanMs: scan ? Number(scan[1]) : ms, rssMiB: rss ? Number(rss[1]) / 1024 : NaN, stderr: child.stderr, status: child.status };
+  const report = /report-chars=(\d+)/.exec(child.stderr);
+  return {
+    ms,
+    scanMs: scan ? Number(scan[1]) : ms,
+    rssMiB: rss ? Number(rss[1]) / 1024 : NaN,
+    reportChars: report ? Number(report[1]) : NaN,
+    stderr: child.stderr,
+    status: child.status,
+  };
 }
 
 /** JSON.parse alone on the file's text (read first, not timed), in a fresh process. */
@@ -100,6 +111,7 @@ function main(): void {
       ms: median(scans.map((r) => r.ms)),
       scanMs: median(scans.map((r) => r.scanMs)),
       rssMiB: Math.max(...scans.map((r) => r.rssMiB)),
+      reportChars: scans[0]!.reportChars,
     };
     const ratio = parse === undefined ? 'n/a (file larger than a V8 string)' : `${(scan.scanMs / parse).toFixed(2)}x`;
     rows.push(
@@ -107,6 +119,7 @@ function main(): void {
         `${count.toLocaleString('en-US')} resources (${mb.toFixed(0)} MB)`,
         `scan ${(scan.scanMs / 1000).toFixed(2)} s (process ${(scan.ms / 1000).toFixed(2)} s)${runs > 1 ? `, median of ${runs}` : ''}`,
         `peak RSS ${scan.rssMiB.toFixed(0)} MiB`,
+        `report ${(scan.reportChars / 1e6).toFixed(0)} MB`,
         `JSON.parse ${parse === undefined ? 'n/a' : `${(parse / 1000).toFixed(2)} s`}`,
         `scan/JSON.parse ${ratio}`,
       ].join('  |  '),
