@@ -69,8 +69,8 @@ export interface CompileContext {
   relational?: boolean;
   /** The kinds of `related:` conditions it holds (an identity needs role assignments read). */
   relationKinds?: Set<RelationKind>;
-  /** Receives the canonical paths read of related records (below `related:`), apart from the resource's own. */
-  relatedReads?: Set<string>;
+  /** Receives the canonical paths read of related records (below `related:`), by kind, apart from the resource's own. */
+  relatedReads?: Map<RelationKind, Set<string>>;
 }
 
 const UNKNOWN_VALUE = Symbol('unknown');
@@ -131,7 +131,10 @@ class Compiler {
       (this.context.relationKinds ??= new Set()).add(kind);
       const reads = this.context.reads;
       // Paths below `related:` are the related resource's, not this type's: fetched and kept for related records.
-      this.context.reads = this.context.relatedReads ??= new Set();
+      const byKind = (this.context.relatedReads ??= new Map<RelationKind, Set<string>>());
+      let kindReads = byKind.get(kind);
+      if (!kindReads) byKind.set(kind, (kindReads = new Set()));
+      this.context.reads = kindReads;
       this.inRelated = true;
       const child = this.condition(rest, at, []);
       this.inRelated = false;

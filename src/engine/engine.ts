@@ -1,4 +1,4 @@
-import { RELATED_RECORD_TYPES, RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE, type ResourceRelations } from '../inventory/index.js';
+import { RELATED_RECORD_KINDS, RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE, type ResourceRelations } from '../inventory/index.js';
 import { canonicalizePathText, keepPaths, keepTree, type Keep, type Resource } from '../model/index.js';
 import type { Scope } from './compile.js';
 import type { CompiledRule, Status } from './rule.js';
@@ -20,8 +20,11 @@ export class Engine {
   private readonly relationalReads = new Map<string, Keep>();
   /** The types the relation index needs read: none without relational rules, role assignments only for identities. */
   private readonly relationTypes: readonly string[];
-  /** What relational rules read of related keys and key stores (canonical, sorted). */
-  readonly relatedReads: readonly string[];
+  /**
+   * What relational rules read of related keys and of related key stores
+   * (canonical, sorted). Identities are not records: the index builds them.
+   */
+  readonly relatedReads: Readonly<Record<'key' | 'keyStore', readonly string[]>>;
 
   constructor(readonly rules: readonly CompiledRule[]) {
     for (const rule of rules) {
@@ -36,7 +39,9 @@ export class Engine {
     const relational = rules.filter((rule) => rule.relational);
     const identity = relational.some((rule) => rule.relationKinds.includes('identity'));
     this.relationTypes = relational.length === 0 ? [] : RELATION_TYPES.filter((type) => identity || type !== ROLE_ASSIGNMENT_TYPE);
-    this.relatedReads = [...new Set(relational.flatMap((rule) => rule.relatedReads))].sort();
+    const relatedOf = (kind: 'key' | 'keyStore'): string[] =>
+      [...new Set(relational.flatMap((rule) => rule.relatedReads[kind] ?? []))].sort();
+    this.relatedReads = { key: relatedOf('key'), keyStore: relatedOf('keyStore') };
   }
 
   /**
@@ -54,7 +59,8 @@ export class Engine {
     const key = type.toLowerCase();
     const paths = new Set<string>(this.relationTypes.includes(key) ? (RELATION_READS.get(key) ?? []) : []);
     // A key or store is fetched with what rules read of it through `related:` too.
-    if (RELATED_RECORD_TYPES.has(key)) for (const path of this.relatedReads) paths.add(path);
+    const kind = RELATED_RECORD_KINDS.get(key);
+    if (kind) for (const path of this.relatedReads[kind]) paths.add(path);
     for (const rule of this.rulesFor(type)) for (const path of rule.reads) paths.add(path);
     return [...paths].sort();
   }

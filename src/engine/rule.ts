@@ -66,8 +66,8 @@ export class CompiledRule {
   readonly relational: boolean;
   /** The kinds of related resources its `related:` conditions read. */
   readonly relationKinds: readonly RelationKind[];
-  /** Canonical paths its `related:` conditions read of the related records. */
-  readonly relatedReads: readonly string[];
+  /** Canonical paths its `related:` conditions read of the related records, by kind. */
+  readonly relatedReads: Readonly<Partial<Record<RelationKind, readonly string[]>>>;
   private readonly where: CompiledCondition | undefined;
   private readonly assertion: CompiledCondition;
 
@@ -99,7 +99,7 @@ export class CompiledRule {
     this.reads = [...reads].sort();
     this.relational = context.relational === true;
     this.relationKinds = [...(context.relationKinds ?? [])].sort();
-    this.relatedReads = [...(context.relatedReads ?? [])].sort();
+    this.relatedReads = Object.fromEntries([...(context.relatedReads ?? [])].map(([kind, paths]) => [kind, [...paths].sort()]));
   }
 
   /** The outcome, computed without building evidence (the hot path). */

@@ -3,7 +3,7 @@ import { CONSUMERS_BY_TYPE, type ConsumerType, type KeyReferenceSpec } from './k
 import { fipsEntry, STORE_TYPES, type FipsLevelEntry, type StoreKind, type StoreType } from './key-stores.js';
 import { hostOfUri, keyAddressOf, parseKeyUri, type KeyAddress } from './key-uri.js';
 import { canonicalOf, canonicalUnknown, readPath, text, type Read } from './read.js';
-import { INDEX_RECORD_READS } from './relation-reads.js';
+import { INDEX_RECORD_READS, RELATED_RECORD_KINDS } from './relation-reads.js';
 import { KEY_ROLES, roleGuidOf } from './roles.js';
 
 /** What a `related:` condition can reach from a resource. */
@@ -134,11 +134,11 @@ export interface RelationIndexOptions {
   /** The date keys' expiry is judged against. */
   asOf: Date;
   /**
-   * What rules read of related keys and key stores (canonical paths): when
-   * given, the index keeps only that of each key and store record, and what
-   * it reads itself. Without it, whole records.
+   * What rules read of related keys and of related key stores (canonical
+   * paths): when given, the index keeps only that of each key and store
+   * record, and what it reads itself. Without it, whole records.
    */
-  relatedReads?: readonly string[];
+  relatedReads?: Readonly<Record<'key' | 'keyStore', readonly string[]>>;
 }
 
 const EVERYTHING_UNKNOWN = ['properties', 'tags', 'sku', 'identity', 'kind', 'location', 'name'];
@@ -180,7 +180,9 @@ export class RelationIndex {
 
   constructor(private readonly options: RelationIndexOptions) {
     const related = options.relatedReads;
-    this.keep = related ? new Map([...INDEX_RECORD_READS].map(([type, paths]) => [type, keepTree([...paths, ...related])])) : undefined;
+    this.keep = related
+      ? new Map([...INDEX_RECORD_READS].map(([type, paths]) => [type, keepTree([...paths, ...related[RELATED_RECORD_KINDS.get(type)!]])]))
+      : undefined;
   }
 
   /** What the index keeps of a key or store record until the scan ends. */

@@ -21,10 +21,10 @@ export const RELATION_READS: ReadonlyMap<string, readonly string[]> = new Map<st
 /** Every type the index reads (lower-case, sorted): sources must not skip them. */
 export const RELATION_TYPES: readonly string[] = [...RELATION_READS.keys()].sort();
 
-/** Key stores and their keys: the records `related: key | keyStore` conditions read. */
-export const RELATED_RECORD_TYPES: ReadonlySet<string> = new Set([
-  ...STORE_TYPES.map((store) => store.type),
-  ...STORE_TYPES.filter((store) => store.keyType).map((store) => store.keyType!),
+/** Key stores and their keys: the records `related: keyStore` and `related: key` conditions read, by type. */
+export const RELATED_RECORD_KINDS: ReadonlyMap<string, 'key' | 'keyStore'> = new Map<string, 'key' | 'keyStore'>([
+  ...STORE_TYPES.map((store): [string, 'keyStore'] => [store.type, 'keyStore']),
+  ...STORE_TYPES.filter((store) => store.keyType).map((store): [string, 'key'] => [store.keyType!, 'key']),
 ]);
 
 /**

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { CompiledRule, scopeFor, type Evidence, type Status } from '../../src/engine/index.js';
+import { CompiledRule, Engine, scopeFor, type Evidence, type Status } from '../../src/engine/index.js';
 import type { Resource } from '../../src/model/index.js';
 import { parseRule, type Condition } from '../../src/rules/index.js';
 
@@ -329,6 +329,31 @@ describe('relations: related conditions, relation.* pseudo-fields, max() and com
   const strong = view({ keySize: 3072 }, { service: 'sql', name: 'a' });
   const weak = view({ keySize: 2048 }, { service: 'storage', name: 'b' });
   const unread = view({}, { service: 'sql', name: 'c' }, ['properties']);
+
+  test("what a rule reads below related: is the related record's, by kind: fetched for keys and stores, never for the rule's own type", () => {
+    const rule = ruleWith({
+      allOf: [
+        { field: 'properties.own', exists: true },
+        { related: 'key', field: 'properties.keySize', greaterOrEquals: 2048 },
+        { related: 'keyStore', field: 'properties.enablePurgeProtection', equals: true },
+        { related: 'identity', count: { field: 'properties.grants[*]' }, equals: 0 },
+      ],
+    });
+    expect(rule.reads).toEqual(['properties.own']);
+    expect(rule.relatedReads).toEqual({
+      key: ['properties.keysize'],
+      keyStore: ['properties.enablepurgeprotection'],
+      identity: ['properties.grants'],
+    });
+    const engine = new Engine([rule]);
+    // Identities are built by the index, not read: their paths are fetched for nothing.
+    expect(engine.relatedReads).toEqual({ key: ['properties.keysize'], keyStore: ['properties.enablepurgeprotection'] });
+    expect(engine.readsFor('microsoft.keyvault/vaults/keys')).toContain('properties.keysize');
+    expect(engine.readsFor('microsoft.keyvault/vaults/keys')).not.toContain('properties.enablepurgeprotection');
+    expect(engine.readsFor('microsoft.keyvault/vaults')).toContain('properties.enablepurgeprotection');
+    expect(engine.readsFor('microsoft.keyvault/vaults')).not.toContain('properties.keysize');
+    expect(engine.readsFor('microsoft.test/things')).toEqual(['properties.own']);
+  });
 
   test('a related condition holds only when it holds on every related resource, and is false with none', () => {
     const rule = ruleWith({ related: 'key', field: 'properties.keySize', greaterOrEquals: 3072 });
