@@ -120,13 +120,11 @@ export class NamedResource implements FindingResource {
   readonly resourceGroup: string | undefined;
 
   constructor(resource: Resource) {
-    const subscriptionId = subscriptionOf(resource);
     this.id = resource.id;
     this.type = interned(resource.type.toLowerCase());
     this.name = nameOf(resource);
-    this.subscriptionId = subscriptionId === undefined ? undefined : interned(subscriptionId);
-    const resourceGroup = resourceGroupOf(resource);
-    this.resourceGroup = resourceGroup === undefined ? undefined : interned(resourceGroup);
+    this.subscriptionId = interned(subscriptionOf(resource));
+    this.resourceGroup = interned(resourceGroupOf(resource));
   }
 }
 

@@ -219,7 +219,7 @@ export class RelationIndex {
       id: resource.id,
       type: consumer.type,
       name: nameOf(resource),
-      subscriptionId: internedSubscription(resource),
+      subscriptionId: interned(subscriptionOf(resource)),
       fipsTag: requiredTag(resource),
       consumer,
       references: readReferences(resource, consumer),
@@ -777,11 +777,6 @@ function identityOf(
   }
   const principalId = text(readPath(block, 'principalId', undefined));
   return principalId ? { principalId: principalId.toLowerCase(), form: 'SystemAssigned' } : NO_PRINCIPAL;
-}
-
-function internedSubscription(resource: Resource): string | undefined {
-  const subscription = subscriptionOf(resource);
-  return subscription === undefined ? undefined : interned(subscription);
 }
 
 function isDeployed(resource: Resource): boolean {
