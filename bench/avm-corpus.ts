@@ -35,7 +35,7 @@ export interface CorpusRun {
   resources: number;
   unknownPaths: number;
   resourcesWithUnknowns: number;
-  /** Files with a problem other than missing parameters (those are expected: modules require names). */
+  /** Files with an error: a problem that is not a notice (missing parameters are notices: modules require names). */
   filesWithErrors: number;
   /** Problems that are not template errors: a crash of keyscope itself. */
   crashes: { file: string; message: string }[];
@@ -73,7 +73,7 @@ export function runCorpus(files: readonly string[], base: string): CorpusRun {
       run.unknownPaths += resource.unknown?.length ?? 0;
       if (resource.unknown?.length) run.resourcesWithUnknowns++;
     }
-    if (problems.some((p) => p.code !== 'template-parameter-missing')) run.filesWithErrors++;
+    if (problems.some((p) => !p.notice)) run.filesWithErrors++;
     for (const problem of problems) {
       run.problemsByCode[problem.code] = (run.problemsByCode[problem.code] ?? 0) + 1;
       if (problem.code === 'template-parameter-missing') continue;

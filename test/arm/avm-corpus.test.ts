@@ -39,7 +39,9 @@ const available = existsSync(corpus);
       notApplicable: 0,
     });
     expect(document.findings.filter((f) => f.ruleId.startsWith('keyvault.'))).toEqual([]);
-    expect(document.scan.errors.map((e) => `${e.code} ${e.message}`)).toEqual([
+    // A required parameter left unset is a notice: the scan is complete, what reads it is unknown.
+    expect(document.scan.errors).toEqual([]);
+    expect(document.scan.notices.map((e) => `${e.code} ${e.message}`)).toEqual([
       "template-parameter-missing the parameter 'name' has no value and no default: what depends on it is unknown (give it with --parameters)",
     ]);
   });
