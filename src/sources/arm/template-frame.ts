@@ -38,10 +38,10 @@ const REQUIRED_PRESENCE: Readonly<Record<string, PresentType | 'string-with-leng
 };
 
 function requiredPresence(declaration: Node): PresentType | undefined {
-  const type = member(declaration, 'type')?.value;
+  const type: unknown = member(declaration, 'type')?.value;
   const presence = typeof type === 'string' ? REQUIRED_PRESENCE[type.toLowerCase()] : undefined;
   if (presence !== 'string-with-length') return presence;
-  const minLength = member(declaration, 'minLength')?.value;
+  const minLength: unknown = member(declaration, 'minLength')?.value;
   return typeof minLength === 'number' && minLength >= 1 ? 'string' : undefined;
 }
 
