@@ -20,7 +20,9 @@ export interface Resource {
   /**
    * Property paths whose value cannot be known yet (a template `reference()`,
    * a Terraform `after_unknown`, an enrichment call that failed). Dotted,
-   * `[*]` for array members, compared case-insensitively.
+   * `[*]` for array members, compared case-insensitively. On a record from a
+   * template or plan (`origin.kind` `arm` or `terraform`) every one is a
+   * deploy-time value; on one from Resource Graph, one that could not be read.
    */
   unknown?: readonly string[];
   /**
