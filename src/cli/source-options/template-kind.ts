@@ -47,6 +47,7 @@ export const templateKind: SourceKind = {
 
     const found: string[] = [];
     const folderOf = new Map<string, string>();
+    const named = new Set<string>();
     const emptyFolders: string[] = [];
     for (const given of templates) {
       if (/\.bicep$/i.test(given))
@@ -59,7 +60,7 @@ export const templateKind: SourceKind = {
         for (const template of discovery.templates) if (!folderOf.has(template)) folderOf.set(template, displayFile(full, io.cwd));
         found.push(...discovery.templates);
       } else {
-        folderOf.delete(full); // named on its own: an empty one is an error, as for any input
+        named.add(full); // named on its own: an empty one is an error, as for any input
         if (readKind(full, classifyJson) === 'parameters') {
           throw new UsageError(`${given} is a deployment parameters file, not a template`, `give it with --parameters ${given}`);
         }
@@ -78,7 +79,7 @@ export const templateKind: SourceKind = {
     });
     const matched = matchParameters(unique, parameters, io.cwd);
     const sources: InventorySource[] = unique.map(
-      (full) => new TemplateSource(toFile(full), (matched.get(full) ?? []).map(toFile), folderOf.get(full)),
+      (full) => new TemplateSource(toFile(full), (matched.get(full) ?? []).map(toFile), named.has(full) ? undefined : folderOf.get(full)),
     );
     for (const folder of emptyFolders) sources.push(new EmptyTemplateFolder(folder));
     return sources;
