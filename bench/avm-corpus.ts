@@ -2,7 +2,7 @@
  * `node dist/bench/avm-corpus.js [DIR]`: evaluates every `main.json` of the
  * Azure Verified Modules (compiled Bicep, ../shared/reference/avm/res by
  * default) with default parameters, and prints what came out: files,
- * resources, unknown paths, problems by code and the most frequent reasons.
+ * resources, unknown paths (and how many are known present), problems by code and the most frequent reasons.
  * The acceptance is no crash and no unhandled expression: every file is
  * either scanned or reported with a precise reason. Track the counts
  * between versions; a jump in `template-invalid` is a regression.
@@ -35,7 +35,9 @@ export interface CorpusRun {
   resources: number;
   unknownPaths: number;
   resourcesWithUnknowns: number;
-  /** Files with a problem other than missing parameters (those are expected: modules require names). */
+  /** Unknown paths known to be present (a required parameter, a property Azure always returns). */
+  presentPaths: number;
+  /** Files with an error: a problem that is not a notice (missing parameters are notices: modules require names). */
   filesWithErrors: number;
   /** Problems that are not template errors: a crash of keyscope itself. */
   crashes: { file: string; message: string }[];
@@ -51,6 +53,7 @@ export function runCorpus(files: readonly string[], base: string): CorpusRun {
     resources: 0,
     unknownPaths: 0,
     resourcesWithUnknowns: 0,
+    presentPaths: 0,
     filesWithErrors: 0,
     crashes: [],
     problemsByCode: {},
@@ -72,8 +75,9 @@ export function runCorpus(files: readonly string[], base: string): CorpusRun {
     for (const resource of resources) {
       run.unknownPaths += resource.unknown?.length ?? 0;
       if (resource.unknown?.length) run.resourcesWithUnknowns++;
+      run.presentPaths += Object.keys(resource.present ?? {}).length;
     }
-    if (problems.some((p) => p.code !== 'template-parameter-missing')) run.filesWithErrors++;
+    if (problems.some((p) => !p.notice)) run.filesWithErrors++;
     for (const problem of problems) {
       run.problemsByCode[problem.code] = (run.problemsByCode[problem.code] ?? 0) + 1;
       if (problem.code === 'template-parameter-missing') continue;
@@ -100,6 +104,7 @@ function main(): void {
   console.log(`files                 ${run.files}`);
   console.log(`resources             ${run.resources}`);
   console.log(`unknown paths         ${run.unknownPaths} (in ${run.resourcesWithUnknowns} resources)`);
+  console.log(`  known present        ${run.presentPaths}`);
   console.log(`files with errors     ${run.filesWithErrors} (problems other than a required parameter left unset)`);
   console.log(`crashes               ${run.crashes.length}`);
   console.log(`time                  ${seconds.toFixed(1)} s`);

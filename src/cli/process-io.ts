@@ -1,13 +1,9 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import type { Writable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { KeyscopeError } from '../errors/index.js';
 import type { CliIo } from './io.js';
-
-async function writeAll(stream: Writable, pieces: Iterable<string>): Promise<void> {
-  for (const piece of pieces) {
-    if (!stream.write(piece)) await once(stream, 'drain');
-  }
-}
 
 /**
  * Writes to standard output until the reader goes away: `keyscope scan | head`
@@ -43,10 +39,15 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     async writeFile(file, pieces) {
-      const stream = createWriteStream(file);
-      await writeAll(stream, pieces);
-      stream.end();
-      await once(stream, 'finish');
+      // pipeline handles the file stream's errors (a missing folder, a full disk) and back-pressure.
+      try {
+        await pipeline(Readable.from(pieces), createWriteStream(file));
+      } catch (error) {
+        throw new KeyscopeError('output-unwritable', `cannot write the report: ${(error as Error).message}`, {
+          position: { file },
+          cause: error,
+        });
+      }
     },
     writeStdout,
   };

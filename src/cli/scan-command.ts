@@ -19,6 +19,7 @@ import { collectExemptions } from './exemptions-file.js';
 import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { resolveOutputs, type OutputTarget } from './outputs.js';
+import { renderProblems } from './render-error.js';
 import { buildEngine, chooseProfile, loadDefinitions, parseParamFlag, profileDefinitions, selectDefinitions } from './rule-set.js';
 import { sourceKinds } from './source-options/index.js';
 
@@ -79,6 +80,7 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
     ...(flags.asOf ? { asOf: new Date(`${today}T00:00:00Z`) } : {}),
   });
   const result = reviewFindings(scanned, { today, ...(exemptions ? { exemptions } : {}), ...(baseline ? { baseline } : {}) });
+  renderProblems(result.scan.errors, io.stderr);
 
   const color = io.stdoutIsTTY && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
   const sarif = outputs.some((output) => output.format === 'sarif') ? sarifOptions(flags, definitions) : undefined;

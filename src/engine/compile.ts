@@ -6,6 +6,7 @@ import {
   startsWithSegment,
   wildcardPattern,
   type PathSegment,
+  type PresentType,
   type Resource,
 } from '../model/index.js';
 import type { Condition, DocumentPath, Operator, ParameterSpec } from '../rules/index.js';
@@ -28,7 +29,8 @@ export interface Evidence {
   expected: unknown;
   /** The value found; absent when the property is missing or unknown. */
   actual?: unknown;
-  state: 'value' | 'missing' | 'unknown';
+  /** `present`: the value is there (of a known type), its text known only at deployment. */
+  state: 'value' | 'missing' | 'unknown' | 'present';
   /** Set when `actual` is the number of array members a `count` matched. */
   count?: true | undefined;
   /** For a `related:` condition: the kind and id of the related resource the path was read on. */
@@ -42,6 +44,8 @@ export interface Scope {
   resource: Resource;
   /** The resource's unknown paths, canonical; undefined when none. */
   unknown: readonly string[] | undefined;
+  /** Those of them certain to be present, canonical, with their type (`Resource.present`); undefined when none. */
+  present?: Readonly<Record<string, PresentType>> | undefined;
   /** The current member of each enclosing `count`, outermost first. */
   members: unknown[];
   /** The `relation.*` pseudo-fields (relational evaluation only). */
@@ -112,6 +116,64 @@ function isUnknownArray(unknown: readonly string[], path: string): boolean {
   for (const u of unknown) if (u === path || (path.length > u.length && startsWithSegment(path, u))) return true;
   return false;
 }
+
+/**
+ * The type of the value at `path` when it is known to be present: the path
+ * itself, or an object or array around a present path (a block whose member
+ * is present is there too). Undefined below a present value, or when nothing
+ * says the path is present.
+ */
+function presentTypeAt(present: Readonly<Record<string, PresentType>>, path: string): PresentType | undefined {
+  const exact = present[path];
+  if (exact !== undefined) return exact;
+  for (const known in present) {
+    if (known.length > path.length && startsWithSegment(known, path))
+      return known.charCodeAt(path.length) === 91 /* [ */ ? 'array' : 'object';
+  }
+  return undefined;
+}
+
+/**
+ * Can a present value of this type never equal `expected` (as `equals`
+ * compares)? Only then does a comparison decide without the value's text. A
+ * string may equal a number or boolean by its text, so those wait.
+ */
+function neverEquals(type: PresentType, expected: unknown): boolean {
+  if (expected === null || expected === undefined) return true;
+  switch (type) {
+    case 'string':
+      return expected === '' || typeof expected === 'object';
+    case 'object':
+      return typeof expected !== 'object' || Array.isArray(expected);
+    case 'array':
+      return !Array.isArray(expected);
+    case 'number':
+      return (
+        typeof expected === 'boolean' ||
+        typeof expected === 'object' ||
+        (typeof expected === 'string' && (expected.trim() === '' || Number.isNaN(Number(expected))))
+      );
+    case 'boolean':
+      return (
+        typeof expected === 'number' || typeof expected === 'object' || (typeof expected === 'string' && !/^(true|false)$/i.test(expected))
+      );
+  }
+}
+
+const neverIn = (type: PresentType, expected: unknown): boolean =>
+  (Array.isArray(expected) ? expected : [expected]).every((item) => neverEquals(type, item));
+
+/**
+ * How each operator decides on a value known to be present whose text is
+ * unknown; operators not listed (like, contains, ordering) stay unknown.
+ */
+const PRESENT_DECIDERS: Partial<Record<Operator, (type: PresentType, expected: unknown) => Tri>> = {
+  exists: (_type, expected) => (looseEquals(true, expected) ? TRUE : FALSE),
+  equals: (type, expected) => (neverEquals(type, expected) ? FALSE : UNKNOWN),
+  notEquals: (type, expected) => (neverEquals(type, expected) ? TRUE : UNKNOWN),
+  in: (type, expected) => (neverIn(type, expected) ? FALSE : UNKNOWN),
+  notIn: (type, expected) => (neverIn(type, expected) ? TRUE : UNKNOWN),
+};
 
 /** Compiles a condition tree into closures. */
 export function compileCondition(condition: Condition, at: DocumentPath, context: CompileContext): CompiledCondition {
@@ -215,6 +277,7 @@ class Compiler {
     const operand = this.operand(rawOperand, operandAt, frames);
     const check = this.check(operator, rawOperand, operandAt);
     const { canonical, read, multi } = accessor;
+    const onPresent = PRESENT_DECIDERS[operator];
     const test = multi
       ? (scope: Scope): Tri => {
           if (scope.unknown && isUnknownPath(scope.unknown, canonical)) return UNKNOWN;
@@ -224,19 +287,34 @@ class Compiler {
           return TRUE;
         }
       : (scope: Scope): Tri => {
-          if (scope.unknown && isUnknownPath(scope.unknown, canonical)) return UNKNOWN;
+          if (scope.unknown && isUnknownPath(scope.unknown, canonical)) {
+            // Known to be there, text unknown: presence and type checks decide, comparisons wait.
+            const type = scope.present && onPresent ? presentTypeAt(scope.present, canonical) : undefined;
+            if (type === undefined) return UNKNOWN;
+            const expected = operand(scope);
+            return expected === UNKNOWN_VALUE ? UNKNOWN : onPresent!(type, expected);
+          }
           const expected = operand(scope);
           if (expected === UNKNOWN_VALUE) return UNKNOWN;
           return check(read(scope), expected) ? TRUE : FALSE;
         };
-    return leaf(test, text, operator, operand, (scope) => {
-      const value = read(scope);
-      if (multi) {
-        const expected = operand(scope);
-        return (value as unknown[]).filter((member) => !check(member, expected));
-      }
-      return value;
-    });
+    const presentAt = multi ? undefined : (scope: Scope): boolean => scope.unknown !== undefined && isUnknownPath(scope.unknown, canonical);
+    return leaf(
+      test,
+      text,
+      operator,
+      operand,
+      (scope) => {
+        const value = read(scope);
+        if (multi) {
+          const expected = operand(scope);
+          return (value as unknown[]).filter((member) => !check(member, expected));
+        }
+        return value;
+      },
+      false,
+      presentAt,
+    );
   }
 
   private value(
@@ -643,6 +721,8 @@ function leaf(
   operand: Operand,
   actualOf: (scope: Scope) => unknown,
   isCount = false,
+  /** True when a decided outcome was decided on an unknown path known to be present. */
+  decidedOnPresent?: (scope: Scope) => boolean,
 ): CompiledCondition {
   // One object shape for all evidence (absent fields undefined, left out of JSON).
   const count = isCount ? (true as const) : undefined;
@@ -665,6 +745,17 @@ function leaf(
             expected,
             actual: undefined,
             state: 'unknown',
+            count,
+            related: undefined,
+            reason: undefined,
+          });
+        } else if (decidedOnPresent?.(scope)) {
+          out.push({
+            path,
+            operator: effective,
+            expected,
+            actual: undefined,
+            state: 'present',
             count,
             related: undefined,
             reason: undefined,

@@ -1,5 +1,5 @@
 import { RELATED_RECORD_KINDS, RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE, type ResourceRelations } from '../inventory/index.js';
-import { canonicalizePathText, keepPaths, keepTree, type Keep, type Resource } from '../model/index.js';
+import { canonicalizePathText, keepPaths, keepTree, type Keep, type PresentType, type Resource } from '../model/index.js';
 import type { Scope } from './compile.js';
 import type { CompiledRule, Status } from './rule.js';
 
@@ -120,7 +120,18 @@ const NOTHING: Keep = new Map();
 /** The evaluation scope of one resource (its unknown paths made canonical once). */
 export function scopeFor(resource: Resource): Scope {
   const unknown = resource.unknown && resource.unknown.length ? resource.unknown.map(canonicalizePathText) : undefined;
-  return { resource, unknown, members: [], relation: undefined, related: undefined };
+  const scope: Scope = { resource, unknown, members: [], relation: undefined, related: undefined };
+  if (unknown && resource.present) scope.present = canonicalPresent(resource.present);
+  return scope;
+}
+
+/** A record's present-unknown paths, canonical; undefined when none. */
+function canonicalPresent(present: Readonly<Record<string, PresentType>>): Record<string, PresentType> | undefined {
+  const keys = Object.keys(present);
+  if (keys.length === 0) return undefined;
+  const out: Record<string, PresentType> = {};
+  for (const key of keys) out[canonicalizePathText(key)] = present[key]!;
+  return out;
 }
 
 /** The evaluation scope of a resource with its relations, for rules that read them. */

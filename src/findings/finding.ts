@@ -179,6 +179,7 @@ function describeValue(evidence: Evidence): string {
     return `${evidence.path} has ${matched} matching member${matched === 1 ? '' : 's'} (expected count ${evidence.operator} ${formatValue(evidence.expected)})`;
   }
   if (evidence.state === 'missing') return `${evidence.path} is not set (${expectation})`;
+  if (evidence.state === 'present') return `${evidence.path} is set, its value known only at deployment (${expectation})`;
   return `${evidence.path} is ${formatValue(evidence.actual)} (${expectation})`;
 }
 

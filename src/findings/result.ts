@@ -34,6 +34,11 @@ export interface ScanResult {
     /** Subscriptions resources were read from (lower-case, sorted), including ones a source read with nothing to report. */
     scopes?: string[];
     errors: ScanProblem[];
+    /**
+     * Deploy-time unknowns and sources with nothing to scan in a folder scan
+     * (`template-parameter-missing`, `input-empty`): listed, the scan stays complete.
+     */
+    notices: ScanProblem[];
     /** The rule profile the scan ran with (its name, or the file it was read from); null without one. */
     profile: string | null;
   };

@@ -29,11 +29,20 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
   const counts = new Int32Array(engine.rules.length * 4);
   const findings: Finding[] = [];
   const errors: ScanProblem[] = [];
+  const notices: ScanProblem[] = [];
   const summaries: SourceSummary[] = [];
   const wanted = new Set(engine.resourceTypes);
   const report = (problem: ScanProblem): void => {
-    errors.push(problem);
+    if (!problem.notice) {
+      errors.push(problem);
+      return;
+    }
+    // Notices have the errors' shape: the flag only routed them here.
+    const shape = { ...problem };
+    delete shape.notice;
+    notices.push(shape);
   };
+  const emptyFolders = new Set<string>();
   const scopes = new Set<string>();
   const covered = (subscriptionId: string): void => {
     scopes.add(subscriptionId.toLowerCase());
@@ -72,8 +81,23 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
     const target = rest.join(':');
     summaries.push({ kind: kind ?? source.label, target, resources: fromSource });
     if (fromSource === 0 && errors.length === problemsBefore) {
-      // An empty inventory proves nothing: say so rather than report a clean scan.
-      errors.push({ code: 'input-empty', message: 'the source held no resources', target: target || source.label });
+      // An empty inventory proves nothing: say so rather than report a clean scan. In a folder
+      // scan it is one module among many (role assignments, budgets): a notice, unless all are.
+      const empty = { code: 'input-empty', message: 'the source held no resources', target: target || source.label };
+      if (source.foundIn === undefined) errors.push(empty);
+      else {
+        notices.push({ ...empty, message: 'the template deploys no resource with the parameters given' });
+        emptyFolders.add(source.foundIn);
+      }
+    }
+  }
+  if (resources === 0 && errors.length === 0) {
+    for (const folder of [...emptyFolders].sort()) {
+      errors.push({
+        code: 'input-empty',
+        message: 'no template in this folder deploys a resource with the parameters given',
+        target: folder,
+      });
     }
   }
 
@@ -103,6 +127,7 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
       ended: options.clock?.().toISOString() ?? null,
       complete: errors.length === 0,
       errors: errors.sort(compareProblems),
+      notices: notices.sort(compareProblems),
       scopes: [...scopes].sort(),
       profile: options.profile ?? null,
     },

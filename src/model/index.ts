@@ -7,6 +7,7 @@ export {
   type TemplateOrigin,
   type PlanOrigin,
   type SourcePoint,
+  type PresentType,
   typeKey,
   subscriptionOf,
   isSubscriptionId,

@@ -14,4 +14,11 @@ export interface ScanProblem {
   column?: number;
   /** Fatal problems (a file that is not JSON) make the exit code 2 rather than 3. */
   fatal?: boolean;
+  /**
+   * A notice, not an error: everything was read and evaluated as far as its
+   * inputs allow (a template parameter with no value: what reads it is
+   * unknown, as a `reference()` is). Reports list notices apart
+   * (`scan.notices`); they leave the scan complete.
+   */
+  notice?: boolean;
 }

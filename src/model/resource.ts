@@ -20,11 +20,28 @@ export interface Resource {
   /**
    * Property paths whose value cannot be known yet (a template `reference()`,
    * a Terraform `after_unknown`, an enrichment call that failed). Dotted,
-   * `[*]` for array members, compared case-insensitively.
+   * `[*]` for array members, compared case-insensitively. On a record from a
+   * template or plan (`origin.kind` `arm` or `terraform`) every one is a
+   * deploy-time value; on one from Resource Graph, one that could not be read.
    */
   unknown?: readonly string[];
+  /**
+   * Unknown paths whose value is certain to be there, by canonical path (each
+   * also in `unknown`), with the JSON type it has: a key id the provider
+   * requires and validates, a property Azure always returns, a required
+   * parameter. Its text is known only at deployment, so `exists`, emptiness
+   * and type checks decide on it and comparisons of the value stay unknown.
+   * Like every unknown path of a template or plan, it is a deploy-time value.
+   */
+  present?: Readonly<Record<string, PresentType>>;
   [key: string]: unknown;
 }
+
+/**
+ * The JSON type of a value known to be present but not its text. A
+ * `string` is also known not to be empty.
+ */
+export type PresentType = 'string' | 'number' | 'boolean' | 'object' | 'array';
 
 /** An exported inventory file (JSON array, `az graph query` output, NDJSON). */
 export interface ExportOrigin {

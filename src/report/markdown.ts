@@ -1,6 +1,7 @@
 import { MODEL_LABELS, postureLine, postureTotal } from './posture-text.js';
 import { isOpen, type Finding, type Posture, type ScanResult } from '../findings/index.js';
 import { SEVERITIES, type Severity } from '../rules/index.js';
+import { noticeSummary } from './notices.js';
 import type { Reporter } from './reporter.js';
 
 const ICON: Record<Severity, string> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🔵', info: '⚪' };
@@ -78,6 +79,16 @@ export const renderMarkdown: Reporter = function* (result: ScanResult) {
     }
     if (unknown)
       lines.push(`- ${unknown} finding(s) read values that are not known yet (deploy-time values, or data that could not be fetched).`);
+    lines.push('');
+  }
+  if (result.scan.notices.length) {
+    const { listed, more } = noticeSummary(result.scan.notices);
+    lines.push(`### Notices (${result.scan.notices.length})`, '');
+    for (const notice of listed) {
+      const at = notice.line === undefined ? notice.target : `${notice.target}:${notice.line}`;
+      lines.push(`- \`${cell(at)}\` ${notice.code}: ${cell(notice.message)}`);
+    }
+    if (more) lines.push(`- ${more}`);
     lines.push('');
   }
   for (const expired of result.exemptions?.expired ?? []) {

@@ -311,6 +311,17 @@ function scanNotifications(result: ScanResult): Sarif.Notification[] {
       ? {}
       : { locations: [{ physicalLocation: physical(problem.target, problem.line, problem.column ?? 1) }] }),
   }));
+  // Notices leave the scan complete: a note, not an error, and no category is withheld for them.
+  for (const problem of result.scan.notices) {
+    notifications.push({
+      level: 'note',
+      descriptor: { id: problem.code },
+      message: { text: `${problem.target}: ${problem.message}` },
+      ...(problem.line === undefined
+        ? {}
+        : { locations: [{ physicalLocation: physical(problem.target, problem.line, problem.column ?? 1) }] }),
+    });
+  }
   for (const expired of result.exemptions?.expired ?? []) {
     notifications.push({
       level: 'warning',

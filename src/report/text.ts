@@ -1,5 +1,6 @@
 import { describeEvidence, isOpen, type Finding, type ScanResult } from '../findings/index.js';
 import type { Severity } from '../rules/index.js';
+import { noticeSummary, problemAt } from './notices.js';
 import { postureLine, postureTotal } from './posture-text.js';
 import type { Reporter, ReportOptions } from './reporter.js';
 
@@ -95,15 +96,15 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
   for (const expired of result.exemptions?.expired ?? []) {
     out += `${paint(SEVERITY_COLOUR.medium, 'Exemption expired')}: ${expired.origin} (${expired.rule} on ${expired.resource}) on ${expired.expires}; it no longer suppresses anything\n`;
   }
+  if (result.scan.notices.length) {
+    const { listed, more } = noticeSummary(result.scan.notices);
+    out += `\nNotices: ${result.scan.notices.length} (the scan is complete; what they leave unknown shows as unknown findings)\n`;
+    for (const notice of listed) out += `  ${problemAt(notice)}  ${notice.code}  ${notice.message}\n`;
+    if (more) out += `  ... ${more}\n`;
+  }
   if (!result.scan.complete) {
     out += `\n${paint(SEVERITY_COLOUR.high, `Scan incomplete: ${result.scan.errors.length} problem(s); what was not read is not compliant.`)}\n`;
-    for (const problem of result.scan.errors) {
-      const at =
-        problem.line === undefined
-          ? problem.target
-          : `${problem.target}:${problem.line}${problem.column === undefined ? '' : `:${problem.column}`}`;
-      out += `  ${at}  ${problem.code}  ${problem.message}\n`;
-    }
+    for (const problem of result.scan.errors) out += `  ${problemAt(problem)}  ${problem.code}  ${problem.message}\n`;
   } else if (!result.findings.some(isOpen)) {
     out += `${paint('\u001b[32m', 'No findings.')}\n`;
   }

@@ -32,6 +32,12 @@ export interface ReadOptions {
 export interface InventorySource {
   /** `kind:target`, e.g. `export:inventory.json`; the report lists it with the number of resources read. */
   readonly label: string;
+  /**
+   * The folder a folder scan found this source in. Such a source holding no
+   * resource keyscope models is a notice (a module of role assignments is no
+   * failure); a scan whose every source is empty is still an error.
+   */
+  readonly foundIn?: string;
   /** Batches in a stable order; a consumer that stops iterating closes the source. */
   batches(options: ReadOptions): AsyncIterable<SourceBatch>;
 }

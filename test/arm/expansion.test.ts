@@ -135,6 +135,7 @@ describe('template expansion', () => {
         target: 'arm/features/deploy-time.json',
         line: 5,
         column: 5,
+        notice: true,
       },
     ]);
   });

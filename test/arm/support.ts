@@ -11,7 +11,12 @@ const validateFindings = ajv.compile(JSON.parse(readFileSync(`${root}/schemas/fi
 
 /** The parts of a findings document the template tests read. */
 export interface FindingsDocument {
-  scan: { complete: boolean; sources: { kind: string; target: string; resources: number }[]; errors: ScanProblem[] };
+  scan: {
+    complete: boolean;
+    sources: { kind: string; target: string; resources: number }[];
+    errors: ScanProblem[];
+    notices: ScanProblem[];
+  };
   summary: { resources: number; byRule: Record<string, { pass: number; fail: number; unknown: number; notApplicable: number }> };
   findings: {
     ruleId: string;

@@ -86,6 +86,7 @@ describe('keyscope scan', () => {
       ended: null,
       complete: true,
       errors: [],
+      notices: [],
       scopes: ['3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11'],
       profile: null,
     });

@@ -420,3 +420,57 @@ describe('relations: related conditions, relation.* pseudo-fields, max() and com
     expect(rule.outcome(withKeys([view({ keySize: 4096 }, { service: 'synapse' })]))).toBe('unknown');
   });
 });
+
+describe('present values: known to be there, text known only at deployment', () => {
+  const keyName = (type: 'string' | 'object' = 'string'): Resource =>
+    thing(
+      { encryption: { keySource: 'Microsoft.Keyvault' } },
+      {
+        unknown: ['properties.encryption.keyvaultproperties.keyname'],
+        present: { 'properties.encryption.keyvaultproperties.keyname': type },
+      },
+    );
+  const field = 'properties.encryption.keyvaultproperties.keyname';
+
+  test('exists and emptiness decide; comparisons of the text stay unknown', () => {
+    expect(outcome({ field, exists: true }, keyName())).toBe('pass');
+    expect(outcome({ field, exists: false }, keyName())).toBe('fail');
+    expect(outcome({ field, notEquals: '' }, keyName())).toBe('pass');
+    expect(outcome({ field, equals: '' }, keyName())).toBe('fail');
+    expect(outcome({ field, notIn: ['', null] }, keyName())).toBe('pass');
+    expect(outcome({ field, equals: 'storage-cmk' }, keyName())).toBe('unknown');
+    expect(outcome({ field, notEquals: 'storage-cmk' }, keyName())).toBe('unknown');
+    expect(outcome({ field, in: ['a', 'b'] }, keyName())).toBe('unknown');
+    expect(outcome({ field, like: 'storage-*' }, keyName())).toBe('unknown');
+    // A string's text may read as a boolean or a number: those comparisons wait too.
+    expect(outcome({ field, equals: true }, keyName())).toBe('unknown');
+  });
+
+  test('type checks decide: an object never equals a string', () => {
+    expect(outcome({ field, equals: 'x' }, keyName('object'))).toBe('fail');
+    expect(outcome({ field, notEquals: 'x' }, keyName('object'))).toBe('pass');
+  });
+
+  test('the block around a present value is there; a path below it is not known', () => {
+    expect(outcome({ field: 'properties.encryption.keyvaultproperties', exists: true }, keyName())).toBe('pass');
+    expect(outcome({ field: `${field}.deeper`, exists: true }, keyName())).toBe('unknown');
+  });
+
+  test('without a present mark the same unknown path stays unknown', () => {
+    const plain = thing({}, { unknown: [field] });
+    expect(outcome({ field, exists: true }, plain)).toBe('unknown');
+    expect(outcome({ field, notEquals: '' }, plain)).toBe('unknown');
+  });
+
+  test('the storage rule shape: key source known, key name present: pass; evidence of a decided outcome says present', () => {
+    const assert: Condition = {
+      allOf: [
+        { field: 'properties.encryption.keySource', equals: 'Microsoft.Keyvault' },
+        { field, exists: true },
+        { field, notEquals: '' },
+      ],
+    };
+    expect(outcome(assert, keyName())).toBe('pass');
+    expect(evidence({ field, exists: false }, keyName())).toEqual([{ path: field, operator: 'exists', expected: false, state: 'present' }]);
+  });
+});

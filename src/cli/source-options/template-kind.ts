@@ -46,6 +46,8 @@ export const templateKind: SourceKind = {
     const toFile = (full: string): TemplateFile => ({ path: full, file: displayFile(full, io.cwd) });
 
     const found: string[] = [];
+    const folderOf = new Map<string, string>();
+    const named = new Set<string>();
     const emptyFolders: string[] = [];
     for (const given of templates) {
       if (/\.bicep$/i.test(given))
@@ -55,8 +57,10 @@ export const templateKind: SourceKind = {
         const discovery = discoverTemplates(full);
         for (const skipped of discovery.skipped) note?.(`skipped ${displayFile(skipped.file, io.cwd)}: ${skipped.reason}`);
         if (discovery.templates.length === 0) emptyFolders.push(displayFile(full, io.cwd));
+        for (const template of discovery.templates) if (!folderOf.has(template)) folderOf.set(template, displayFile(full, io.cwd));
         found.push(...discovery.templates);
       } else {
+        named.add(full); // named on its own: an empty one is an error, as for any input
         if (readKind(full, classifyJson) === 'parameters') {
           throw new UsageError(`${given} is a deployment parameters file, not a template`, `give it with --parameters ${given}`);
         }
@@ -74,7 +78,9 @@ export const templateKind: SourceKind = {
       return path.resolve(io.cwd, given);
     });
     const matched = matchParameters(unique, parameters, io.cwd);
-    const sources: InventorySource[] = unique.map((full) => new TemplateSource(toFile(full), (matched.get(full) ?? []).map(toFile)));
+    const sources: InventorySource[] = unique.map(
+      (full) => new TemplateSource(toFile(full), (matched.get(full) ?? []).map(toFile), named.has(full) ? undefined : folderOf.get(full)),
+    );
     for (const folder of emptyFolders) sources.push(new EmptyTemplateFolder(folder));
     return sources;
   },

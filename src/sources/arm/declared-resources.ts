@@ -53,7 +53,11 @@ export interface DeclaredResource {
  * type. In a pattern `{0}`, `{1}` are the name's segments and any other
  * `{x}` is `environment().suffixes.x`; `unknown` is why Azure alone decides
  * the value. They are added to the declared `properties` (Azure computes
- * them, so they win over a declared value).
+ * them, so they win over a declared value). Azure always returns every one
+ * of them, a non-empty string: where its text is unknown, it is present.
+ * Sources: the GET examples of Azure/azure-rest-api-specs, e.g.
+ * specification/keyvault/resource-manager/Microsoft.KeyVault/stable/2023-07-01/examples/getKey.json
+ * and specification/msi/resource-manager/Microsoft.ManagedIdentity/stable/2023-01-31/examples/IdentityGet.json.
  */
 const DERIVED_PROPERTIES: Readonly<Record<string, Readonly<Record<string, { pattern: string } | { unknown: string }>>>> = {
   'microsoft.keyvault/vaults': {
@@ -69,6 +73,11 @@ const DERIVED_PROPERTIES: Readonly<Record<string, Readonly<Record<string, { patt
   'microsoft.keyvault/managedhsms/keys': {
     keyUri: { pattern: 'https://{0}.managedhsm.azure.net/keys/{1}' },
     keyUriWithVersion: { unknown: 'Azure creates the key version at deployment' },
+  },
+  'microsoft.managedidentity/userassignedidentities': {
+    principalId: { unknown: 'Azure creates the service principal at deployment' },
+    clientId: { unknown: 'Azure creates the application at deployment' },
+    tenantId: { unknown: 'the tenant is known at deployment' },
   },
 };
 
@@ -129,7 +138,10 @@ export class DeclaredResources implements ResourceLookup {
     const resource = this.find(target, 'resourceInfo');
     if (resource instanceof Unknown) return resource;
     const subject = describe(resource);
-    const name = resource.nameKnown ? resource.segments.join('/') : new Unknown(`the name of ${subject} is only known at deployment`);
+    // Unknown, but certainly a name: resourceInfo() always has one (and the id made from it).
+    const name = resource.nameKnown
+      ? resource.segments.join('/')
+      : new Unknown(`the name of ${subject} is only known at deployment`, 'string');
     return new PartialObject({ id: resource.id ?? name, name, type: resource.type }, subject);
   }
 
@@ -252,9 +264,9 @@ function relativeId(resource: DeclaredResource): string | undefined {
 function derivedProperties(resource: DeclaredResource, subject: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, rule] of Object.entries(DERIVED_PROPERTIES[resource.type.toLowerCase()] ?? {})) {
-    if ('unknown' in rule) out[name] = new Unknown(`'properties.${name}' of ${subject}: ${rule.unknown}`);
+    if ('unknown' in rule) out[name] = new Unknown(`'properties.${name}' of ${subject}: ${rule.unknown}`, 'string');
     else if (!resource.nameKnown)
-      out[name] = new Unknown(`'properties.${name}' of ${subject} is made from its name, only known at deployment`);
+      out[name] = new Unknown(`'properties.${name}' of ${subject} is made from its name, only known at deployment`, 'string');
     else out[name] = fillPattern(rule.pattern, resource.segments, `'properties.${name}' of ${subject}`);
   }
   return out;

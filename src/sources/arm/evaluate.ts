@@ -5,7 +5,7 @@ import { isExpression, parseExpression, unescapeLiteral } from './expression-par
 import { builtIn, callBuiltIn, type FunctionHost, type ResourceLookup } from './functions.js';
 import { entries, member, offsetInString, pointerSegment, setKey, type JsonText } from './json-text.js';
 import type { DeploymentScope } from './resource-ids.js';
-import { getKey, isObject, Lambda, PartialObject, TemplateError, typeName, Unknown } from './values.js';
+import { getKey, isObject, Lambda, PartialObject, TemplateError, typeName, Unknown, withoutPresence } from './values.js';
 
 /** What expressions read from the template they are in. */
 export interface Frame {
@@ -214,8 +214,8 @@ export function evaluateExpression(expression: Expression, context: EvalContext)
     case 'index': {
       const target = evaluateExpression(expression.target, context);
       const index = evaluateExpression(expression.index, context);
-      if (target instanceof Unknown) return target;
-      if (index instanceof Unknown) return index;
+      if (target instanceof Unknown) return withoutPresence(target);
+      if (index instanceof Unknown) return withoutPresence(index);
       if (Array.isArray(target)) {
         if (typeof index !== 'number' || !Number.isInteger(index))
           throw new TemplateError(`an array is indexed with an integer, not ${typeName(index)}`, expression.index.at);
@@ -232,7 +232,7 @@ export function evaluateExpression(expression: Expression, context: EvalContext)
 }
 
 function readMember(target: unknown, name: string, at: number): unknown {
-  if (target instanceof Unknown) return target;
+  if (target instanceof Unknown) return withoutPresence(target);
   if (target instanceof PartialObject) return target.member(name);
   if (isObject(target)) {
     const found = getKey(target, name);
@@ -255,7 +255,8 @@ function call(expression: Extract<Expression, { kind: 'call' }>, context: EvalCo
     const fn = builtIn(lower);
     if (fn) {
       const args = expression.args.map((arg) => evaluateExpression(arg, context));
-      return callBuiltIn(fn, args, hostFor(context));
+      // What a function computes from a present value (its length, a text made from it) is not known to be present.
+      return withoutPresence(callBuiltIn(fn, args, hostFor(context)));
     }
     const reason = deployTimeReason(lower);
     if (reason !== undefined) return new Unknown(reason);
@@ -317,7 +318,7 @@ const SPECIAL_FORMS: Record<string, SpecialForm> = {
   parameters(args, context) {
     arity(args, 1, 1, 'parameters');
     const name = stringArgument(args[0]!, context, 'parameters');
-    if (name instanceof Unknown) return name;
+    if (name instanceof Unknown) return withoutPresence(name);
     if (context.args) {
       if (!context.args.has(name.toLowerCase())) throw new TemplateError(`the function has no parameter '${name}'`, args[0]!.at);
       return context.args.get(name.toLowerCase());
@@ -328,7 +329,7 @@ const SPECIAL_FORMS: Record<string, SpecialForm> = {
     arity(args, 1, 1, 'variables');
     if (context.args) throw new TemplateError('a user-defined function cannot read variables', args[0]!.at);
     const name = stringArgument(args[0]!, context, 'variables');
-    if (name instanceof Unknown) return name;
+    if (name instanceof Unknown) return withoutPresence(name);
     return context.frame.variable(name);
   },
   copyindex(args, context) {
@@ -337,7 +338,7 @@ const SPECIAL_FORMS: Record<string, SpecialForm> = {
     let offset = 0;
     for (const arg of args) {
       const value = evaluateExpression(arg, context);
-      if (value instanceof Unknown) return value;
+      if (value instanceof Unknown) return withoutPresence(value);
       if (typeof value === 'string' && loop === undefined && offset === 0) loop = value;
       else if (typeof value === 'number' && Number.isInteger(value)) offset = value;
       else throw new TemplateError(`copyIndex() takes a loop name and an integer offset, got ${typeName(value)}`, arg.at);
@@ -364,7 +365,7 @@ const SPECIAL_FORMS: Record<string, SpecialForm> = {
         JSON.stringify(whenTrue.value) === JSON.stringify(whenFalse.value)
       )
         return whenTrue.value;
-      return condition;
+      return withoutPresence(condition);
     }
     if (typeof condition !== 'boolean') throw new TemplateError(`if() expects a bool condition, got ${typeName(condition)}`, args[0]!.at);
     // Only the branch taken is evaluated, as Azure does: the other may be invalid on purpose.
@@ -396,7 +397,7 @@ const SPECIAL_FORMS: Record<string, SpecialForm> = {
   lambdavariables(args, context) {
     arity(args, 1, 1, 'lambdaVariables');
     const name = stringArgument(args[0]!, context, 'lambdaVariables');
-    if (name instanceof Unknown) return name;
+    if (name instanceof Unknown) return withoutPresence(name);
     if (!context.lambdas?.has(name)) throw new TemplateError(`there is no lambda variable '${name}'`, args[0]!.at);
     return context.lambdas.get(name);
   },
@@ -424,5 +425,5 @@ function logical(args: Expression[], context: EvalContext, name: string, decides
     if (typeof value !== 'boolean') throw new TemplateError(`${name}() expects bool arguments, got ${typeName(value)}`, arg.at);
     if (value === decides) return decides;
   }
-  return unknown ?? !decides;
+  return unknown ? withoutPresence(unknown) : !decides;
 }

@@ -2,8 +2,9 @@ import type { ScanProblem } from '../../model/index.js';
 import type { JsonText } from './json-text.js';
 
 /**
- * Problem codes of template scans. Each makes the scan incomplete (exit 3);
- * none is fatal, so the other templates are always scanned.
+ * Problem codes of template scans. Each makes the scan incomplete (exit 3),
+ * except the notices below; none is fatal, so the other templates are always
+ * scanned.
  */
 export const PROBLEM = {
   /** The template is not JSON, not a deployment template, or an expression in it cannot be evaluated. */
@@ -15,6 +16,13 @@ export const PROBLEM = {
   /** A nested deployment links to a template by URI: its resources are not scanned. */
   linkNotFollowed: 'template-link-not-followed',
 } as const;
+
+/**
+ * Codes that are notices: deploy-time unknowns, not failures to read. A
+ * parameter with no value makes what reads it unknown, as `reference()`
+ * does, and the scan stays complete.
+ */
+const NOTICES: ReadonlySet<string> = new Set([PROBLEM.parameterMissing]);
 
 /**
  * Collects a file's problems with their positions: each at most once (copy
@@ -41,6 +49,12 @@ export class ProblemLog {
     const key = `${file}\u0000${code}\u0000${position?.line ?? 0}:${position?.column ?? 0}\u0000${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.sink({ code, message, target: file, ...(position ? { line: position.line, column: position.column } : {}) });
+    this.sink({
+      code,
+      message,
+      target: file,
+      ...(position ? { line: position.line, column: position.column } : {}),
+      ...(NOTICES.has(code) ? { notice: true } : {}),
+    });
   }
 }

@@ -4,6 +4,7 @@ import type { ResourceLookup } from './functions.js';
 import { entries, member, pointerSegment, type JsonText } from './json-text.js';
 import { PROBLEM, type ProblemLog } from './problems.js';
 import type { DeploymentScope } from './resource-ids.js';
+import type { PresentType } from '../../model/index.js';
 import { TemplateError, Unknown } from './values.js';
 
 /** What a template frame is built from. */
@@ -17,6 +18,31 @@ export interface FrameOptions {
   /** Parameter values given to the template, by lower-case name. */
   given: ReadonlyMap<string, unknown>;
   problems: ProblemLog;
+}
+
+/**
+ * What a required parameter is certain to be once deployed, by its declared
+ * type: Azure rejects a deployment that gives no value, or a value of another
+ * type, for a parameter that is neither defaulted nor nullable. A string is
+ * known not to be empty only when the template says so (`minLength` 1 or
+ * more): an empty string is a valid value otherwise.
+ */
+const REQUIRED_PRESENCE: Readonly<Record<string, PresentType | 'string-with-length'>> = {
+  string: 'string-with-length',
+  securestring: 'string-with-length',
+  int: 'number',
+  bool: 'boolean',
+  object: 'object',
+  secureobject: 'object',
+  array: 'array',
+};
+
+function requiredPresence(declaration: Node): PresentType | undefined {
+  const type: unknown = member(declaration, 'type')?.value;
+  const presence = typeof type === 'string' ? REQUIRED_PRESENCE[type.toLowerCase()] : undefined;
+  if (presence !== 'string-with-length') return presence;
+  const minLength: unknown = member(declaration, 'minLength')?.value;
+  return typeof minLength === 'number' && minLength >= 1 ? 'string' : undefined;
 }
 
 type Slot = { state: 'evaluating' } | { state: 'done'; value: unknown } | { state: 'failed'; error: unknown };
@@ -106,7 +132,7 @@ export class TemplateFrame implements Frame {
         `the parameter '${declaration.name}' has no value and no default: what depends on it is unknown (give it with --parameters)`,
         { json: this.json, offset: declaration.key.offset },
       );
-      return new Unknown(`the parameter '${declaration.name}' has no value`);
+      return new Unknown(`the parameter '${declaration.name}' has no value`, requiredPresence(declaration.value));
     });
   }
 

@@ -18,12 +18,16 @@ export interface TemplateFile {
  */
 export class TemplateSource implements InventorySource {
   readonly label: string;
+  readonly foundIn?: string;
 
   constructor(
     private readonly template: TemplateFile,
     private readonly parameters: readonly TemplateFile[] = [],
+    /** The `--template` folder it was found in, when it was. */
+    foundIn?: string,
   ) {
     this.label = `arm:${template.file}`;
+    if (foundIn !== undefined) this.foundIn = foundIn;
   }
 
   async *batches({ report }: ReadOptions): AsyncIterable<ResourceBatch> {

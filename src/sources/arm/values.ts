@@ -1,3 +1,4 @@
+import type { PresentType } from '../../model/index.js';
 import type { Expression } from './expression-ast.js';
 import { setKey } from './json-text.js';
 
@@ -7,7 +8,25 @@ import { setKey } from './json-text.js';
  * property that ends up holding it becomes an unknown path of the resource.
  */
 export class Unknown {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    /**
+     * Set when the value is certain to be there, of this type (a string: not
+     * empty): a property Azure always returns, a required parameter. Only the
+     * value itself is: anything computed from it is a plain Unknown
+     * (`withoutPresence`).
+     */
+    readonly present?: PresentType,
+  ) {}
+}
+
+/**
+ * The value, with any presence dropped when it is an Unknown: what a
+ * function computes from a present value (its length, a member of it, a
+ * branch it decides) is not known to be present.
+ */
+export function withoutPresence(value: unknown): unknown {
+  return value instanceof Unknown && value.present !== undefined ? new Unknown(value.reason) : value;
 }
 
 /**

@@ -39,7 +39,7 @@ export class ExportSource implements InventorySource {
   /** stdin and gzip: a stream, framed on this thread. */
   private async *streamBlocks(wanted: ReadonlySet<string> | undefined): AsyncIterable<RecordBlock> {
     const raw: Readable = this.file === '-' ? process.stdin : createReadStream(this.file, { highWaterMark: CHUNK });
-    const stream = this.file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+    const stream = this.file.endsWith('.gz') ? gunzipped(raw) : raw;
     const splitter = splitterFor(wanted);
     let sequence = 0;
     try {
@@ -60,4 +60,15 @@ export class ExportSource implements InventorySource {
   private fatal(code: string, message: string): ScanProblem {
     return { code, message, target: this.file, fatal: true };
   }
+}
+
+/**
+ * The inflated stream. `pipe` does not pass the source's errors on: a missing
+ * file would be an unhandled 'error' event (a stack trace and exit 1), so they
+ * end the gunzip stream, whose reader reports them as any read error.
+ */
+function gunzipped(raw: Readable): Readable {
+  const gunzip = createGunzip();
+  raw.on('error', (error) => gunzip.destroy(error));
+  return raw.pipe(gunzip);
 }

@@ -20,7 +20,8 @@ import { isUnknownAt, type PlanGraph, type PlanResource } from './plan-graph.js'
  */
 export type Edit = { path: (string | number)[]; from?: (string | number)[] } & (
   | { kind: 'set'; value: unknown }
-  | { kind: 'unknown' }
+  /** `present`: certainly there, a non-empty string (`presentWhenUnknown`). */
+  | { kind: 'unknown'; present?: true }
   | { kind: 'unset' }
   /** A list of this length (members objects when `objects`), so an empty list stays a list. */
   | { kind: 'list'; length: number; objects: boolean }
@@ -73,10 +74,13 @@ export function interpret(resource: PlanResource, mappings: readonly PropertyMap
     const sources = mapping.from === undefined ? [] : typeof mapping.from === 'string' ? [mapping.from] : mapping.from;
     // Readings of every source, grouped by the list members they stand for.
     const groups = new Map<string, AttributeReading[]>();
+    // Readings whose attribute itself is unknown (its block is known): present when the table says so.
+    const ownUnknown = new Set<AttributeReading>();
     let listsDone = false;
     for (const source of sources) {
       const { readings, lists } = readAttribute(resource.change.after, resource.change.afterUnknown, steps(source));
       for (const reading of readings) {
+        if (reading.unknown === 'whole' && reading.path.length === steps(source).length) ownUnknown.add(reading);
         const group = groups.get(reading.members.join());
         if (group) group.push(reading);
         else groups.set(reading.members.join(), [reading]);
@@ -93,12 +97,14 @@ export function interpret(resource: PlanResource, mappings: readonly PropertyMap
       const path = fillMembers(to, readings[0]!.members);
       if (decided.has(key(path))) continue;
       let decision: Decision = { kind: 'next' };
+      let present = false;
       // The attribute that decided, or else the first this provider version has (where a user would write it).
       let from = (readings.find((reading) => reading.present) ?? readings[0]!).path;
       for (const reading of readings) {
         decision = decide(reading, mapping.convert, resource, graph);
         if (decision.kind !== 'next') {
           from = reading.path;
+          present = decision.kind === 'unknown' && mapping.presentWhenUnknown === true && ownUnknown.has(reading);
           break;
         }
       }
@@ -108,7 +114,7 @@ export function interpret(resource: PlanResource, mappings: readonly PropertyMap
       }
       // Unset decides nothing: a later mapping of the same property may still set it.
       if (decision.kind === 'set') edits.push({ kind: 'set', path, value: decision.value, from });
-      else if (decision.kind === 'unknown') edits.push({ kind: 'unknown', path, from });
+      else if (decision.kind === 'unknown') edits.push({ kind: 'unknown', path, from, ...(present ? { present: true as const } : {}) });
       else edits.push({ kind: 'unset', path, from });
       if (decision.kind !== 'next') decided.add(key(path));
     }
@@ -156,6 +162,8 @@ function lookup(reading: AttributeReading, conversion: LookupConversion, resourc
 export interface Draft {
   fields: Record<string, unknown>;
   unknown: Set<string>;
+  /** The unknown paths certainly there, as non-empty strings (`presentWhenUnknown`). */
+  present: Set<string>;
 }
 
 /**
@@ -174,16 +182,22 @@ export function applyEdits(draft: Draft, edits: readonly Edit[], replace: boolea
         break;
       }
       case 'set':
-        if (replace) clearUnknown(draft.unknown, canonical);
+        if (replace) {
+          clearUnknown(draft.unknown, canonical);
+          clearUnknown(draft.present, canonical);
+        }
         setAt(draft.fields, edit.path, edit.value);
         break;
       case 'unknown':
         if (replace) deleteAt(draft.fields, edit.path);
         draft.unknown.add(canonical);
+        if (edit.present) draft.present.add(canonical);
+        else draft.present.delete(canonical);
         break;
       case 'unset':
         if (replace) {
           clearUnknown(draft.unknown, canonical);
+          clearUnknown(draft.present, canonical);
           deleteAt(draft.fields, edit.path);
         }
         break;

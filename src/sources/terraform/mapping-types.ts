@@ -74,6 +74,14 @@ export interface PropertyMapping {
   default?: Json;
   /** Why, for the documentation: where a default comes from, an assumption, a provider version. */
   note?: string;
+  /**
+   * The property is certainly there, a non-empty string, when its `from`
+   * attribute is unknown until apply (`after_unknown`) inside a block the plan
+   * does have: the provider requires the attribute, or validates it as a key
+   * id or URI. Rules' `exists` and emptiness checks then decide; which value
+   * it has stays unknown.
+   */
+  presentWhenUnknown?: true;
 }
 
 /** How the resource id is built when the plan does not know it. */

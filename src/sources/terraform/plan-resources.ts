@@ -1,4 +1,4 @@
-import type { PlanOrigin, Resource, SourcePoint } from '../../model/index.js';
+import type { PlanOrigin, PresentType, Resource, SourcePoint } from '../../model/index.js';
 import { attributeText, canonicalOf } from './attribute-path.js';
 import type { ConfigFiles, LocatedBlock } from './config-files.js';
 import { applyEdits, interpret, type Draft, type Edit } from './interpret.js';
@@ -64,7 +64,7 @@ export function buildPlanResources(plan: PlanDocument, file: string, configFiles
   for (const resource of mapped) {
     const table = RESOURCE_TABLES.get(resource.change.type)!;
     const edits = interpret(resource, [...commonProperties, ...table.properties], graph);
-    const draft: Draft = { fields: { properties: {} }, unknown: new Set() };
+    const draft: Draft = { fields: { properties: {} }, unknown: new Set(), present: new Set() };
     applyEdits(draft, edits, false);
     const block = configFiles?.find(resource.modulePath, resource.localAddress);
     const origin = originOf(resource, file, block, plan);
@@ -110,9 +110,17 @@ export function buildPlanResources(plan: PlanDocument, file: string, configFiles
       ...draft.fields,
       origin,
       ...(draft.unknown.size ? { unknown: [...draft.unknown].sort() } : {}),
+      ...(draft.present.size ? { present: presentStrings(draft.present) } : {}),
     });
   }
   return { resources, problems, skipped };
+}
+
+/** The present-unknown paths, sorted (every one a non-empty string). */
+function presentStrings(paths: ReadonlySet<string>): Record<string, PresentType> {
+  const out: Record<string, PresentType> = {};
+  for (const path of [...paths].sort()) out[path] = 'string';
+  return out;
 }
 
 /** The line and column of a `resource_changes` entry, for a problem about it. */

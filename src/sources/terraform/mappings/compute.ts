@@ -10,7 +10,7 @@ export const diskEncryptionSet: ResourceMapping = {
   source: 'https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/disk_encryption_set',
   properties: [
     { to: 'properties.encryptionType', from: 'encryption_type', default: CUSTOMER_KEY, note: `provider default \`${CUSTOMER_KEY}\`` },
-    { to: 'properties.activeKey.keyUrl', from: ['key_vault_key_id', 'managed_hsm_key_id'] },
+    { to: 'properties.activeKey.keyUrl', from: ['key_vault_key_id', 'managed_hsm_key_id'], presentWhenUnknown: true },
     {
       to: 'properties.rotationToLatestKeyVersionEnabled',
       from: 'auto_key_rotation_enabled',
@@ -74,7 +74,11 @@ export const kubernetesCluster: ResourceMapping = {
       convert: { present: true },
       note: 'a `key_management_service` block turns on KMS etcd encryption',
     },
-    { to: 'properties.securityProfile.azureKeyVaultKms.keyId', from: 'key_management_service[0].key_vault_key_id' },
+    {
+      to: 'properties.securityProfile.azureKeyVaultKms.keyId',
+      from: 'key_management_service[0].key_vault_key_id',
+      presentWhenUnknown: true,
+    },
     {
       to: 'properties.securityProfile.azureKeyVaultKms.keyVaultNetworkAccess',
       from: 'key_management_service[0].key_vault_network_access',

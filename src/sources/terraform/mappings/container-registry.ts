@@ -22,7 +22,7 @@ export const containerRegistry: ResourceMapping = {
       convert: { present: 'enabled', absent: 'disabled' },
       note: 'azurerm 4.x: an `encryption` block turns customer-managed keys on',
     },
-    { to: 'properties.encryption.keyVaultProperties.keyIdentifier', from: 'encryption[0].key_vault_key_id' },
+    { to: 'properties.encryption.keyVaultProperties.keyIdentifier', from: 'encryption[0].key_vault_key_id', presentWhenUnknown: true },
     { to: 'properties.encryption.keyVaultProperties.identity', from: 'encryption[0].identity_client_id' },
     {
       to: 'properties.publicNetworkAccess',

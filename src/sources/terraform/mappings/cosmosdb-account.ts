@@ -12,6 +12,7 @@ export const cosmosdbAccount: ResourceMapping = {
     {
       to: 'properties.keyVaultKeyUri',
       from: ['key_vault_key_id', 'managed_hsm_key_id'],
+      presentWhenUnknown: true,
       note: 'a versionless key id; unset means service-managed keys',
     },
     { to: 'properties.defaultIdentity', from: 'default_identity_type' },

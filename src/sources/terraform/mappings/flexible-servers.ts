@@ -14,9 +14,14 @@ const dataEncryption: readonly PropertyMapping[] = [
   {
     to: 'properties.dataEncryption.primaryKeyURI',
     from: ['customer_managed_key[0].key_vault_key_id', 'customer_managed_key[0].managed_hsm_key_id'],
+    presentWhenUnknown: true,
   },
   { to: 'properties.dataEncryption.primaryUserAssignedIdentityId', from: 'customer_managed_key[0].primary_user_assigned_identity_id' },
-  { to: 'properties.dataEncryption.geoBackupKeyURI', from: 'customer_managed_key[0].geo_backup_key_vault_key_id' },
+  {
+    to: 'properties.dataEncryption.geoBackupKeyURI',
+    from: 'customer_managed_key[0].geo_backup_key_vault_key_id',
+    presentWhenUnknown: true,
+  },
   {
     to: 'properties.dataEncryption.geoBackupUserAssignedIdentityId',
     from: 'customer_managed_key[0].geo_backup_user_assigned_identity_id',

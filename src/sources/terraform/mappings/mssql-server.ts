@@ -12,6 +12,7 @@ export const mssqlServer: ResourceMapping = {
     {
       to: 'properties.keyId',
       from: 'transparent_data_encryption_key_vault_key_id',
+      presentWhenUnknown: true,
       note: 'the TDE protector set at creation; unset means service-managed keys',
     },
     { to: 'properties.primaryUserAssignedIdentityId', from: 'primary_user_assigned_identity_id' },
@@ -34,6 +35,7 @@ export const mssqlServerTransparentDataEncryption: ExtensionMapping = {
     {
       to: 'properties.keyId',
       from: ['key_vault_key_id', 'managed_hsm_key_id'],
+      presentWhenUnknown: true,
       note: 'neither set: the protector is service-managed, and the server has no `keyId`',
     },
   ],

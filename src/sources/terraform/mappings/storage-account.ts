@@ -24,11 +24,13 @@ export const storageAccount: ResourceMapping = {
       to: KEY_VAULT_URI,
       from: ['customer_managed_key[0].key_vault_key_id', 'customer_managed_key[0].managed_hsm_key_id'],
       convert: 'key-uri-vault',
+      presentWhenUnknown: true,
     },
     {
       to: KEY_NAME,
       from: ['customer_managed_key[0].key_vault_key_id', 'customer_managed_key[0].managed_hsm_key_id'],
       convert: 'key-uri-name',
+      presentWhenUnknown: true,
     },
     {
       to: KEY_VERSION,
@@ -70,15 +72,15 @@ export const storageAccountCustomerManagedKey: ExtensionMapping = {
   source: 'https://registry.terraform.io/providers/hashicorp/azurerm/latest/docs/resources/storage_account_customer_managed_key',
   properties: [
     { to: KEY_SOURCE, value: 'Microsoft.Keyvault', note: 'the resource exists to set Key Vault keys' },
-    { to: KEY_NAME, from: 'key_name' },
-    { to: KEY_NAME, from: 'managed_hsm_key_id', convert: 'key-uri-name' },
+    { to: KEY_NAME, from: 'key_name', presentWhenUnknown: true },
+    { to: KEY_NAME, from: 'managed_hsm_key_id', convert: 'key-uri-name', presentWhenUnknown: true },
     {
       to: KEY_VERSION,
       from: 'key_version',
       default: '',
       note: 'unset: automatic rotation to the latest version (`""`, as Azure reports it)',
     },
-    { to: KEY_VAULT_URI, from: 'managed_hsm_key_id', convert: 'key-uri-vault' },
+    { to: KEY_VAULT_URI, from: 'managed_hsm_key_id', convert: 'key-uri-vault', presentWhenUnknown: true },
     {
       to: KEY_VAULT_URI,
       from: 'key_vault_uri',
