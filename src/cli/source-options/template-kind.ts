@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../errors/index.js';
 import type { TemplateFile } from '../../sources/arm/index.js';
+import type * as BicepModule from '../../sources/bicep/index.js';
 import type { InventorySource } from '../../sources/index.js';
 import { displayFile } from './export-kind.js';
 import { collect, type SourceKind } from './source-kind.js';
@@ -99,10 +100,7 @@ const isBicep = (file: string): boolean => /\.bicep$/i.test(file);
 const isBicepParams = (file: string): boolean => /\.bicepparam$/i.test(file);
 
 /** The Bicep CLI, or a usage error naming where it was looked for and how to install it. */
-function bicepCompiler(
-  bicep: typeof import('../../sources/bicep/index.js'),
-  env: Readonly<Record<string, string | undefined>>,
-): InstanceType<typeof bicep.BicepCompiler> {
+function bicepCompiler(bicep: typeof BicepModule, env: Readonly<Record<string, string | undefined>>): BicepModule.BicepCompiler {
   const cli = bicep.findBicep(env);
   if (cli === undefined) throw new UsageError(`no Bicep CLI found: keyscope looks for ${bicep.BICEP_SEARCH}`, bicep.BICEP_INSTALL);
   if ('error' in cli) throw new UsageError(cli.error, `${bicep.BICEP_INSTALL}; or unset KEYSCOPE_BICEP to use bicep on PATH`);

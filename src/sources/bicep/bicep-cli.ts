@@ -30,8 +30,7 @@ export type CompileResult = { ok: true; text: string } | { ok: false; message: s
 export const COMPILE_LIMITS = { timeoutMs: 120_000, maxBytes: 64 * 1024 * 1024 };
 
 /** The three places the CLI is looked for, in order, for the message when none is there. */
-export const BICEP_SEARCH =
-  'KEYSCOPE_BICEP (a path to the Bicep CLI), `bicep` on PATH, or the Azure CLI (`az bicep`)';
+export const BICEP_SEARCH = 'KEYSCOPE_BICEP (a path to the Bicep CLI), `bicep` on PATH, or the Azure CLI (`az bicep`)';
 export const BICEP_INSTALL =
   'install Bicep: az bicep install, or see https://learn.microsoft.com/azure/azure-resource-manager/bicep/install';
 
@@ -61,7 +60,8 @@ export function findBicep(env: Readonly<Record<string, string | undefined>>): Bi
   const pinned = env['KEYSCOPE_BICEP'];
   if (pinned) {
     // A script is run by this Node, so the stand-in works without a shebang or an executable bit (and on Windows).
-    if (/\.[cm]?js$/i.test(pinned)) return { describe: `KEYSCOPE_BICEP (${pinned})`, command: process.execPath, style: 'bicep', prefix: [pinned] };
+    if (/\.[cm]?js$/i.test(pinned))
+      return { describe: `KEYSCOPE_BICEP (${pinned})`, command: process.execPath, style: 'bicep', prefix: [pinned] };
     if (!executable(pinned)) return { error: `KEYSCOPE_BICEP is ${pinned}, which is not an executable file` };
     return { describe: `KEYSCOPE_BICEP (${pinned})`, command: pinned, style: 'bicep', prefix: [] };
   }
@@ -130,11 +130,13 @@ export class BicepCompiler {
           const diagnostics = parseDiagnostics(stderr).filter((diagnostic) => diagnostic.level === 'Error');
           const failure = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string };
           const why =
-            failure.killed || failure.signal
-              ? `${this.cli.describe} did not finish within ${this.limits.timeoutMs / 1000} s (or wrote more than ${this.limits.maxBytes} bytes)`
-              : failure.code === 'ENOENT' || failure.code === 'EACCES'
-                ? `${this.cli.describe} could not be run (${failure.code})`
-                : `${this.cli.describe} ${command} failed: ${firstLine(stderr) || failure.message}`;
+            failure.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER'
+              ? `${this.cli.describe} wrote more than ${this.limits.maxBytes} bytes`
+              : failure.killed || failure.signal
+                ? `${this.cli.describe} did not finish within ${this.limits.timeoutMs / 1000} s`
+                : failure.code === 'ENOENT' || failure.code === 'EACCES'
+                  ? `${this.cli.describe} could not be run (${failure.code})`
+                  : `${this.cli.describe} ${command} failed: ${firstLine(stderr) || failure.message}`;
           resolve({ ok: false, message: why, diagnostics });
         },
       );

@@ -67,7 +67,12 @@ export class BicepSource implements InventorySource {
     // Problems the evaluator places in the compiled JSON are moved to the Bicep line they come from.
     const placed = (problem: ScanProblem): void => {
       if (problem.target !== this.template.file || problem.line === undefined) return report(problem);
-      const { line: _line, column: _column, ...rest } = problem;
+      const rest: ScanProblem = {
+        code: problem.code,
+        message: problem.message,
+        target: problem.target,
+        ...(problem.fatal ? { fatal: true } : {}),
+      };
       const pointer = LEADING_POINTER.exec(problem.message)?.[1] ?? pointerAt(compiled.text, problem.line, problem.column ?? 1);
       const at = locator.pointAt(pointer);
       if (at) return report({ ...rest, target: at.file, line: at.line, column: at.column });
@@ -92,7 +97,11 @@ export class BicepSource implements InventorySource {
   }
 
   /** Reports a failed compile: each error at the Bicep file, line and column Bicep gives. */
-  private compiledOk(result: CompileResult, file: TemplateFile, report: (problem: ScanProblem) => void): result is { ok: true; text: string } {
+  private compiledOk(
+    result: CompileResult,
+    file: TemplateFile,
+    report: (problem: ScanProblem) => void,
+  ): result is { ok: true; text: string } {
     if (result.ok) return true;
     if (result.diagnostics.length === 0) {
       report({ code: BICEP_PROBLEM.compileFailed, message: result.message, target: file.file, fatal: true });

@@ -96,10 +96,8 @@ function tokenize(source: string): Token[] {
         interpolated = true;
         j = skipInterpolation(j + 2);
       } else {
-        if (c === '\n') {
-          newline(j);
-          return { end: j }; // an unclosed string ends at the line, as Bicep recovers
-        }
+        // An unclosed string ends at the line, as Bicep recovers; the line break is the caller's.
+        if (c === '\n') return { end: j };
         value += c;
         j++;
       }
@@ -182,7 +180,7 @@ export function readBicep(source: string): BicepText {
     }
     return tokens.length - 1;
   };
-  const isPunct = (j: number, text: string): boolean => tokens[j]?.kind === 'punct' && tokens[j]!.text === text;
+  const isPunct = (j: number, text: string): boolean => tokens[j]?.kind === 'punct' && tokens[j].text === text;
   const skipNewlines = (j: number): number => {
     while (tokens[j]?.kind === 'nl') j++;
     return j;

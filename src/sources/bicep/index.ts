@@ -11,4 +11,12 @@ export {
 } from './bicep-cli.js';
 export { discoverBicep, compiledFrom, type BicepDiscovery } from './discover.js';
 export { BicepLocator, type BicepFile } from './locate.js';
-export { readBicep, type BicepText, type BicepDeclaration, type BicepObject, type BicepArray, type BicepEntry, type BicepPoint } from './bicep-text.js';
+export {
+  readBicep,
+  type BicepText,
+  type BicepDeclaration,
+  type BicepObject,
+  type BicepArray,
+  type BicepEntry,
+  type BicepPoint,
+} from './bicep-text.js';

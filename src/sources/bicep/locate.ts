@@ -95,7 +95,9 @@ export class BicepLocator {
     }
     if (segments[0] !== 'resources') return undefined;
     const declared = this.declarationOf(pointer, type);
-    return declared.declaration ? { file: declared.file.file, line: declared.declaration.line, column: declared.declaration.column } : undefined;
+    return declared.declaration
+      ? { file: declared.file.file, line: declared.declaration.line, column: declared.declaration.column }
+      : undefined;
   }
 
   /**
