@@ -204,6 +204,14 @@ export const FUNCTIONS: Record<string, TerraformFunction> = {
     return list(value, 'distinct').filter((item) => !seen.has(JSON.stringify(item)) && seen.add(JSON.stringify(item)));
   }),
   zipmap: strict(([keys, values]) => Object.fromEntries(list(keys, 'zipmap').map((key, i) => [toText(key), list(values, 'zipmap')[i]]))),
+  range: strict((values) => {
+    const [start, end, step] =
+      values.length === 1 ? [0, Number(values[0]), 1] : [Number(values[0]), Number(values[1]), Number(values[2] ?? 1)];
+    if (step === 0 || Math.abs((end - start) / step) > 1024) throw new EvaluationError('range: too many elements');
+    const out: number[] = [];
+    for (let i = start; step > 0 ? i < end : i > end; i += step) out.push(i);
+    return out;
+  }),
   min: strict((values) => Math.min(...values.map(Number))),
   max: strict((values) => Math.max(...values.map(Number))),
   abs: strict(([value]) => Math.abs(Number(value))),
