@@ -156,6 +156,22 @@ describe('keyscope scan --terraform (configurations without a plan)', () => {
     expect(report.scan.sources).toEqual([{ kind: 'terraform', target: `${CONFIG}/missing-module`, resources: 1 }]);
   });
 
+  test('a resource declared twice is reported at the second block (exit 2); the first is evaluated', async () => {
+    const { code, report } = await scan(['--terraform', `${CONFIG}/duplicate`]);
+    expect(code).toBe(2);
+    expect(report.scan.errors).toEqual([
+      {
+        code: 'terraform-duplicate-declaration',
+        message: `azurerm_key_vault.twice is declared twice (first at ${CONFIG}/duplicate/a.tf:1); the first is used`,
+        target: `${CONFIG}/duplicate/b.tf`,
+        line: 2,
+        column: 1,
+        fatal: true,
+      },
+    ]);
+    expect(report.findings.filter((f) => f.ruleId === 'keyvault.purge-protection').map((f) => f.resource.name)).toEqual(['kv-first']);
+  });
+
   test('a remote module is not downloaded: reported (exit 3), and its outputs are unknown', async () => {
     const { code, report } = await scan(['--terraform', `${CONFIG}/remote`]);
     expect(code).toBe(3);

@@ -18,6 +18,7 @@ function moduleWith(
     resources: [],
     modules: new Map(),
     outputs: new Map(),
+    duplicates: [],
     errors: [],
   };
   const instance = new ModuleInstance(

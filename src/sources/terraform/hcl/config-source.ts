@@ -104,6 +104,16 @@ export class TerraformConfigSource implements InventorySource {
         fatal: true,
       });
     }
+    for (const duplicate of config.duplicates) {
+      report({
+        code: 'terraform-duplicate-declaration',
+        message: duplicate.message,
+        target: duplicate.at.file,
+        line: duplicate.at.line,
+        column: duplicate.at.column,
+        fatal: true,
+      });
+    }
     for (const [, call] of config.modules) {
       const source = call.body['source'];
       if (typeof source === 'string' && /^\.\.?[\\/]/.test(source)) {

@@ -385,6 +385,8 @@ export class ModuleInstance {
         return UNKNOWN;
       default:
         if (this.resourceTypes.has(name)) return new Namespace((resource) => this.resourceValue(name, resource));
+        // A resource type this module does not declare (Terraform's validation rejects it): nothing about it is known.
+        if (/^[a-z0-9]+_[a-z0-9_]+$/.test(name)) return UNKNOWN;
         throw new EvaluationError(`'${name}' is not a name Terraform knows here`);
     }
   }
@@ -482,7 +484,15 @@ export class ModuleInstance {
     if (this.evaluating.includes(id)) return UNKNOWN; // Terraform rejects such a cycle; keyscope only stops following it
     this.evaluating.push(id);
     try {
-      const value = this.value(resource.body[attribute], instance.bindings, resource.at);
+      const raw = resource.body[attribute];
+      // A nested block as another resource reads it: what the block leaves out may be computed or defaulted, so unknown.
+      const value =
+        Array.isArray(raw) && raw.length && raw.every((item) => isRecord(item))
+          ? raw.map((item) => {
+              const block = this.blockValues(undefined, item as Body, instance.bindings, resource.at, attribute);
+              return new Namespace((name) => (name in block ? block[name] : UNKNOWN));
+            })
+          : this.value(raw, instance.bindings, resource.at);
       this.attributeValues.set(id, value);
       return value;
     } finally {

@@ -22,6 +22,8 @@ export interface ModuleConfig {
   resources: { mode: 'managed' | 'data'; type: string; name: string; body: Body; at: Declared }[];
   modules: Map<string, { body: Body; at: Declared }>;
   outputs: Map<string, { body: Body; at: Declared }>;
+  /** A second declaration of the same resource, variable, local, module or output (Terraform rejects the module): the first is kept. */
+  duplicates: { at: Declared; message: string }[];
   /** Syntax errors in its files: the module is not evaluated when it has any. */
   errors: { file: string; line?: number; column?: number; message: string }[];
 }
@@ -71,7 +73,17 @@ export async function loadModule(dir: string, display: string): Promise<ModuleCo
     resources: [],
     modules: new Map(),
     outputs: new Map(),
+    duplicates: [],
     errors: [],
+  };
+  const once = <T extends { at: Declared }>(map: Map<string, T>, name: string, entry: T, what: string): void => {
+    const first = map.get(name);
+    if (first)
+      config.duplicates.push({
+        at: entry.at,
+        message: `${what} is declared twice (first at ${first.at.file}:${first.at.line}); the first is used`,
+      });
+    else map.set(name, entry);
   };
   const names = (await readdir(dir)).filter((name) => name.endsWith('.tf')).sort();
   for (const name of names) {
@@ -88,31 +100,53 @@ export async function loadModule(dir: string, display: string): Promise<ModuleCo
     }
     const at = (pattern: RegExp): Declared => ({ file, ...positionOf(text, pattern) });
     for (const [name, bodies] of Object.entries((body['variable'] as Record<string, unknown>) ?? {})) {
-      config.variables.set(name, { body: asBodies(bodies)[0] ?? {}, at: at(new RegExp(`^(\\s*)variable\\s+"${escape(name)}"`, 'm')) });
+      once(
+        config.variables,
+        name,
+        { body: asBodies(bodies)[0] ?? {}, at: at(new RegExp(`^(\\s*)variable\\s+"${escape(name)}"`, 'm')) },
+        `variable "${name}"`,
+      );
     }
     for (const locals of asBodies(body['locals'])) {
       for (const [name, value] of Object.entries(locals)) {
-        config.locals.set(name, { value, at: at(new RegExp(`^(\\s*)${escape(name)}\\s*=`, 'm')) });
+        once(config.locals, name, { value, at: at(new RegExp(`^(\\s*)${escape(name)}\\s*=`, 'm')) }, `local value "${name}"`);
       }
     }
     for (const mode of ['resource', 'data'] as const) {
       for (const [type, named] of Object.entries((body[mode] as Record<string, unknown>) ?? {})) {
         for (const [name, bodies] of Object.entries((named as Record<string, unknown>) ?? {})) {
-          config.resources.push({
-            mode: mode === 'resource' ? 'managed' : 'data',
+          const entry = {
+            mode: mode === 'resource' ? ('managed' as const) : ('data' as const),
             type,
             name,
             body: asBodies(bodies)[0] ?? {},
             at: at(new RegExp(`^(\\s*)${mode}\\s+"${escape(type)}"\\s+"${escape(name)}"`, 'm')),
-          });
+          };
+          const first = config.resources.find((r) => r.mode === entry.mode && r.type === type && r.name === name);
+          if (first)
+            config.duplicates.push({
+              at: entry.at,
+              message: `${mode === 'data' ? 'data.' : ''}${type}.${name} is declared twice (first at ${first.at.file}:${first.at.line}); the first is used`,
+            });
+          else config.resources.push(entry);
         }
       }
     }
     for (const [name, bodies] of Object.entries((body['module'] as Record<string, unknown>) ?? {})) {
-      config.modules.set(name, { body: asBodies(bodies)[0] ?? {}, at: at(new RegExp(`^(\\s*)module\\s+"${escape(name)}"`, 'm')) });
+      once(
+        config.modules,
+        name,
+        { body: asBodies(bodies)[0] ?? {}, at: at(new RegExp(`^(\\s*)module\\s+"${escape(name)}"`, 'm')) },
+        `module "${name}"`,
+      );
     }
     for (const [name, bodies] of Object.entries((body['output'] as Record<string, unknown>) ?? {})) {
-      config.outputs.set(name, { body: asBodies(bodies)[0] ?? {}, at: at(new RegExp(`^(\\s*)output\\s+"${escape(name)}"`, 'm')) });
+      once(
+        config.outputs,
+        name,
+        { body: asBodies(bodies)[0] ?? {}, at: at(new RegExp(`^(\\s*)output\\s+"${escape(name)}"`, 'm')) },
+        `output "${name}"`,
+      );
     }
   }
   return config;
