@@ -489,7 +489,7 @@ export class ModuleInstance {
       const value =
         Array.isArray(raw) && raw.length && raw.every((item) => isRecord(item))
           ? raw.map((item) => {
-              const block = this.blockValues(undefined, item as Body, instance.bindings, resource.at, attribute);
+              const block = this.blockValues(undefined, item, instance.bindings, resource.at, attribute);
               return new Namespace((name) => (name in block ? block[name] : UNKNOWN));
             })
           : this.value(raw, instance.bindings, resource.at);
