@@ -10,8 +10,8 @@ const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
 const validateFindings = ajv.compile(JSON.parse(readFileSync(`${root}/schemas/findings.schema.json`, 'utf8')) as object);
 
-/** The stand-in Bicep CLI (answers `build --stdout X.bicep` with the X.json beside it). */
-export const standIn = path.join(root, 'test', 'support', 'bicep-stand-in.mjs');
+/** The stand-in Bicep CLI, built from test/support/bicep-stand-in.ts (answers `build --stdout X.bicep` with the X.json beside it). */
+export const standIn = path.join(root, 'dist', 'test', 'support', 'bicep-stand-in.js');
 
 /** A finding's location as a Bicep scan writes it. */
 export interface BicepLocation {
