@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readBicep } from '../../src/sources/bicep/index.js';
+import { discoverBicep, readBicep } from '../../src/sources/bicep/index.js';
 import { sharedDir } from '../helpers.js';
 import { runWith, scanBicep, standIn, type BicepDocument } from './support.js';
 
@@ -91,6 +91,18 @@ const key = (document: BicepDocument): string[] => document.findings.map((f) => 
     );
     expect(declarationAt(file, 206)?.name).toBe('keyVault');
   });
+
+  test('the whole AVM folder: each module once (the .bicep), the same findings as its main.json files, every one in a .bicep file', async () => {
+    const bicep = await scanBicep(['--template', avm, '--quiet']);
+    const templates = discoverBicep(avm).templates;
+    const json = await scanBicep(['--quiet', ...templates.flatMap((file) => ['--template', file.replace(/\.bicep$/, '.json')])]);
+    expect(bicep.document.scan.sources.map((s) => s.target)).toEqual(templates);
+    expect(key(bicep.document)).toEqual(key(json.document));
+    expect(key(bicep.document).length).toBeGreaterThan(0);
+    expect(bicep.document.findings.filter((f) => !f.location.file.endsWith('.bicep'))).toEqual([]);
+    const codes = (document: BicepDocument): string[] => document.scan.errors.map((e) => e.code).sort();
+    expect(codes(bicep.document)).toEqual(codes(json.document));
+  }, 180_000);
 
   test('the key vault folder: each module once (the .bicep), the same findings as its top-level main.json, located in .bicep files', async () => {
     const folder = path.join(avm, 'key-vault');

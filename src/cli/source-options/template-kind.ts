@@ -64,7 +64,8 @@ export const templateKind: SourceKind = {
           if (source) note?.(`skipped ${displayFile(template, io.cwd)}: compiled from ${path.basename(source)} beside it`);
           else json.push(template);
         }
-        const inFolder = [...json, ...bicepFound.templates].sort();
+        // In the order a folder walk meets them (folder by folder), as JSON templates alone are found.
+        const inFolder = [...json, ...bicepFound.templates].sort(byFolderWalk);
         if (inFolder.length === 0) emptyFolders.push(displayFile(full, io.cwd));
         found.push(...inFolder);
       } else {
@@ -95,6 +96,16 @@ export const templateKind: SourceKind = {
     return sources;
   },
 };
+
+/** Orders paths segment by segment: `app/x` before `app-configuration/x`, as a sorted walk of the folders meets them. */
+function byFolderWalk(a: string, b: string): number {
+  const left = a.split(path.sep);
+  const right = b.split(path.sep);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    if (left[i] !== right[i]) return left[i]! < right[i]! ? -1 : 1;
+  }
+  return left.length - right.length;
+}
 
 const isBicep = (file: string): boolean => /\.bicep$/i.test(file);
 const isBicepParams = (file: string): boolean => /\.bicepparam$/i.test(file);
