@@ -137,6 +137,19 @@ describe('keyscope scan --template with Bicep', () => {
     }
   });
 
+  test('a .bicep file that does not exist is unreadable input (exit 2), reported before any compile', async () => {
+    const { code, document } = await scanBicep(['--template', 'fixtures/bicep/missing.bicep']);
+    expect(code).toBe(2);
+    expect(document.scan.errors).toEqual([
+      {
+        code: 'input-unreadable',
+        message: `cannot read: ENOENT: no such file or directory, access '${path.resolve('fixtures/bicep/missing.bicep')}'`,
+        target: 'fixtures/bicep/missing.bicep',
+        fatal: true,
+      },
+    ]);
+  });
+
   test('with no Bicep CLI anywhere: exit 2, naming the three places and how to install Bicep', async () => {
     const result = await runWith(['scan', '--template', `${PROJECT}/main.bicep`], { PATH: path.join(tmpdir(), 'keyscope-no-such-dir') });
     expect(result.code).toBe(2);

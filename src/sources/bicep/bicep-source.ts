@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { constants, readFileSync } from 'node:fs';
+import { access, readFile } from 'node:fs/promises';
 import { getLocation } from 'jsonc-parser';
 import path from 'node:path';
 import type { ScanProblem } from '../../model/index.js';
@@ -37,6 +37,15 @@ export class BicepSource implements InventorySource {
   }
 
   async *batches({ report }: ReadOptions): AsyncIterable<ResourceBatch> {
+    for (const file of [this.template, ...this.parameters]) {
+      try {
+        await access(file.path, constants.R_OK);
+      } catch (error) {
+        // Said plainly, before the CLI says it its own way.
+        report({ code: 'input-unreadable', message: `cannot read: ${(error as Error).message}`, target: file.file, fatal: true });
+        return;
+      }
+    }
     const compiled = await this.compiler.build(this.template.path);
     if (!this.compiledOk(compiled, this.template, report)) return;
     const parameters: { file: string; text: string }[] = [];
