@@ -63,10 +63,13 @@ export interface SourcePoint {
   column: number;
   /** JSON pointer into the file. */
   pointer?: string;
+  /** For Bicep: the same place in the template Bicep compiled it to (`pointer` is into that JSON). */
+  compiled?: SourcePoint;
 }
 
 /**
- * An ARM template (or compiled Bicep). `line`/`column`/`pointer` locate the
+ * An ARM template, or a Bicep file (positions in the `.bicep` source,
+ * `compiled` in the JSON Bicep made of it). `line`/`column`/`pointer` locate the
  * resource; `properties` locates the properties it sets, by canonical path
  * (`properties.enablepurgeprotection`), so a finding can point at the line to change.
  */
@@ -75,7 +78,10 @@ export interface TemplateOrigin {
   file: string;
   line: number;
   column: number;
-  pointer: string;
+  /** JSON pointer into `file`; absent for Bicep, whose compiled pointer is in `compiled`. */
+  pointer?: string;
+  /** For Bicep: where the resource is in the template Bicep compiled (line, column and pointer of that JSON). */
+  compiled?: SourcePoint;
   /** The copy loops and nested deployments the resource came through, outermost first. */
   via?: string[];
   properties?: Record<string, SourcePoint>;

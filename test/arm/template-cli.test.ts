@@ -85,11 +85,12 @@ describe('keyscope scan --template', () => {
   });
 
   test.each([
-    [['--template', 'main.bicep'], 'main.bicep is Bicep: compile it first', 'bicep build main.bicep'],
+    // Bicep is compiled by the Bicep CLI; this test's process has none (test/bicep scans Bicep with a stand-in).
+    [['--template', 'main.bicep'], 'no Bicep CLI found: keyscope looks for KEYSCOPE_BICEP', 'install Bicep: az bicep install'],
     [
       ['--template', 'fixtures/arm/params/vault.json', '--parameters', 'main.bicepparam'],
-      'main.bicepparam is a .bicepparam file: compile it first',
-      'bicep build-params main.bicepparam --outfile main.parameters.json',
+      '--parameters main.bicepparam is a .bicepparam file, and fixtures/arm/params/vault.json is not Bicep',
+      'give a .bicepparam file with the .bicep template it names in its using line',
     ],
     [['--parameters', 'fixtures/arm/params/vault.parameters.json'], '--parameters needs --template', ''],
     [

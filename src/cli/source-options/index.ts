@@ -1,3 +1,4 @@
+import { configKind } from './config-kind.js';
 import { exportKind } from './export-kind.js';
 import { graphKind } from './graph-kind.js';
 import { planKind } from './plan-kind.js';
@@ -8,4 +9,4 @@ export { type SourceKind, type SourceContext, collect } from './source-kind.js';
 export { displayFile } from './export-kind.js';
 
 /** Every kind of input, in the order their sources are scanned. */
-export const sourceKinds: readonly SourceKind[] = [exportKind, graphKind, planKind, templateKind];
+export const sourceKinds: readonly SourceKind[] = [exportKind, graphKind, planKind, configKind, templateKind];
