@@ -89,6 +89,8 @@ describe('keyscope scan --terraform (configurations without a plan)', () => {
     ).toEqual([['kv-test-z', 'module.kv.azurerm_key_vault.this["z"]']]);
   });
 
+  // counted[0]'s key id comes from a data source: unknown text, but certainly present (the provider
+  // requires it), so cmk.storage-account passes and only the relational rules stay unknown.
   test('count, dynamic blocks, conditionals, for expressions and functions; a data source is unknown, never a default', async () => {
     const { report } = await scan(['--terraform', `${CONFIG}/features`, '--var', 'replicas=2', '--quiet']);
     expect(report.scan.errors).toEqual([]);
@@ -97,7 +99,6 @@ describe('keyscope scan --terraform (configurations without a plan)', () => {
       ['cmk.key-resolvable', 'unknown', 'azurerm_storage_account.counted[0]', `${CONFIG}/features/main.tf:27:1`],
       ['cmk.key-size-for-service', 'unknown', 'azurerm_storage_account.counted[0]', `${CONFIG}/features/main.tf:27:1`],
       ['cmk.key-store-protected', 'unknown', 'azurerm_storage_account.counted[0]', `${CONFIG}/features/main.tf:27:1`],
-      ['cmk.storage-account', 'unknown', 'azurerm_storage_account.counted[0]', `${CONFIG}/features/main.tf:36:3`],
       ['cmk.storage-account', 'fail', 'azurerm_storage_account.counted[1]', `${CONFIG}/features/main.tf:36:3`],
       ['keyvault.purge-protection', 'fail', 'azurerm_key_vault.flagged', `${CONFIG}/features/main.tf:51:3`],
       ['keyvault.rbac-authorization', 'fail', 'azurerm_key_vault.flagged', `${CONFIG}/features/main.tf:45:1`],

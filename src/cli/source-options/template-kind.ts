@@ -95,7 +95,9 @@ export const templateKind: SourceKind = {
     const sources: InventorySource[] = unique.map((full) => {
       const files = (matched.get(full) ?? []).map(toFile);
       const foundIn = named.has(full) ? undefined : folderOf.get(full);
-      return isBicep(full) ? new bicep.BicepSource(toFile(full), files, compiler!, foundIn) : new TemplateSource(toFile(full), files, foundIn);
+      return isBicep(full)
+        ? new bicep.BicepSource(toFile(full), files, compiler!, foundIn)
+        : new TemplateSource(toFile(full), files, foundIn);
     });
     for (const folder of emptyFolders) sources.push(new EmptyTemplateFolder(folder));
     return sources;
