@@ -100,8 +100,11 @@ const key = (document: BicepDocument): string[] => document.findings.map((f) => 
     expect(key(bicep.document)).toEqual(key(json.document));
     expect(key(bicep.document).length).toBeGreaterThan(0);
     expect(bicep.document.findings.filter((f) => !f.location.file.endsWith('.bicep'))).toEqual([]);
-    const codes = (document: BicepDocument): string[] => document.scan.errors.map((e) => e.code).sort();
+    // The same problems, though not always of the same kind: a module that deploys nothing is a notice in a
+    // folder scan (the .bicep) and an error when named on its own (each main.json here).
+    const codes = (document: BicepDocument): string[] => [...document.scan.errors, ...document.scan.notices].map((e) => e.code).sort();
     expect(codes(bicep.document)).toEqual(codes(json.document));
+    expect(bicep.document.scan.errors.map((e) => e.code)).toEqual(['template-invalid']);
   }, 180_000);
 
   test('the key vault folder: each module once (the .bicep), the same findings as its top-level main.json, located in .bicep files', async () => {
@@ -110,7 +113,8 @@ const key = (document: BicepDocument): string[] => document.findings.map((f) => 
     const json = await scanBicep(['--template', path.join(folder, 'vault', 'main.json'), '--quiet']);
     expect(bicep.document.scan.sources.map((s) => s.target)).toEqual([path.join(folder, 'vault', 'main.bicep')]);
     expect(key(bicep.document)).toEqual(key(json.document));
-    expect(bicep.document.scan.errors.map((e) => [e.code, e.target, e.line])).toEqual([
+    expect(bicep.document.scan.errors).toEqual([]);
+    expect(bicep.document.scan.notices.map((e) => [e.code, e.target, e.line])).toEqual([
       ['template-parameter-missing', path.join(folder, 'vault', 'main.bicep'), 9],
     ]);
   });

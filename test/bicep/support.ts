@@ -26,7 +26,12 @@ export interface BicepLocation {
 }
 
 export interface BicepDocument {
-  scan: { complete: boolean; sources: { kind: string; target: string; resources: number }[]; errors: ScanProblem[] };
+  scan: {
+    complete: boolean;
+    sources: { kind: string; target: string; resources: number }[];
+    errors: ScanProblem[];
+    notices: ScanProblem[];
+  };
   findings: { ruleId: string; status: string; resource: { id: string; name: string; type: string }; location: BicepLocation }[];
 }
 

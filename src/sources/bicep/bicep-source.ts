@@ -85,6 +85,7 @@ export class BicepSource implements InventorySource {
         message: problem.message,
         target: problem.target,
         ...(problem.fatal ? { fatal: true } : {}),
+        ...(problem.notice ? { notice: true } : {}),
       };
       const pointer = LEADING_POINTER.exec(problem.message)?.[1] ?? pointerAt(compiled.text, problem.line, problem.column ?? 1);
       const at = locator.pointAt(pointer);
