@@ -13,7 +13,7 @@ export interface ReportOptions {
   /** ANSI colour (the CLI sets it only for a terminal without NO_COLOR). */
   color: boolean;
   /** A rule's documentation, by rule id, when it has a page (read by the CLI on first ask). */
-  ruleDoc(id: string): RuleDoc | undefined;
+  readonly ruleDoc: (id: string) => RuleDoc | undefined;
   /**
    * The scan's command-line flags as commander names them: a format reads
    * its own (`sarifProfile`, `sarifMaxRuns`) and no other.

@@ -50,17 +50,14 @@ export interface SarifSettings {
 
 /** `--sarif-profile` and `--sarif-max-runs`, checked. */
 export function sarifSettings(flags: ReportOptions['flags']): SarifSettings {
-  const chosen = flags['sarifProfile'] ?? 'full';
-  const given = flags['sarifMaxRuns'];
+  // Commander gives both as strings (the profile from its choices).
+  const chosen = (flags['sarifProfile'] as string | undefined) ?? 'full';
+  const given = flags['sarifMaxRuns'] as string | undefined;
   const maxRuns = given === undefined ? undefined : Number(given);
   if (maxRuns !== undefined && (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > GITHUB_LIMITS.maxRunsPerFile)) {
-    throw new UsageError(
-      `--sarif-max-runs '${String(given)}' is not a whole number from 1 to 20`,
-      'GitHub rejects files of more than 20 runs',
-    );
+    throw new UsageError(`--sarif-max-runs '${given}' is not a whole number from 1 to 20`, 'GitHub rejects files of more than 20 runs');
   }
-  if (chosen !== 'full' && chosen !== 'github')
-    throw new UsageError(`--sarif-profile '${String(chosen)}' is not a profile`, 'use full or github');
+  if (chosen !== 'full' && chosen !== 'github') throw new UsageError(`--sarif-profile '${chosen}' is not a profile`, 'use full or github');
   return { profile: chosen, ...(maxRuns === undefined ? {} : { maxRunsPerFile: maxRuns }) };
 }
 
