@@ -2,12 +2,16 @@ import { jsonFormat } from './json.js';
 import { textFormat } from './text.js';
 import { markdownFormat } from './markdown.js';
 import { sarifFormat } from './sarif.js';
+import { csvFormat } from './csv.js';
+import { junitFormat } from './junit.js';
 import type { ReportFormat } from './reporter.js';
 
 export { numberedFile, singleDocument, type ReportFormat, type ReportOptions, type ReportOutputs, type RuleDoc } from './reporter.js';
 export { renderJson, findingJson, FINDINGS_SCHEMA_VERSION } from './json.js';
 export { renderText, locationText } from './text.js';
 export { renderMarkdown } from './markdown.js';
+export { renderCsv, csvRow, CSV_COLUMNS } from './csv.js';
+export { renderJunit } from './junit.js';
 export {
   writeSarif,
   sarifSettings,
@@ -21,7 +25,7 @@ export {
 } from './sarif.js';
 
 /** Every output format, in the order `--help` lists them: a new format is a row here. */
-export const reportFormats = [jsonFormat, textFormat, markdownFormat, sarifFormat] as const satisfies readonly ReportFormat[];
+export const reportFormats = [jsonFormat, textFormat, markdownFormat, sarifFormat, csvFormat, junitFormat] as const satisfies readonly ReportFormat[];
 
 /** A name `--format` takes. */
 export type Format = (typeof reportFormats)[number]['format'];
