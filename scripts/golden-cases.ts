@@ -1,7 +1,7 @@
 /**
  * The reports keyscope is held to byte for byte (`fixtures/reports/golden/`):
  * each case is scanned by the built CLI, in a started process, into every
- * format (JSON, text, Markdown, full SARIF, CSV and JUnit from one scan; the GitHub
+ * format (JSON, text, Markdown, full SARIF, CSV, JUnit and HTML from one scan; the GitHub
  * SARIF profile, split into `name.N.sarif` files, from a second). `npm run
  * golden` writes them; `test/report/golden.test.ts` compares against them.
  * A change to what reports contain regenerates them with that one command,
@@ -114,6 +114,8 @@ export function renderCase(testCase: GoldenCase): GoldenOutput {
       `csv=${path.join(out, 'report.csv')}`,
       '--output',
       `junit=${path.join(out, 'junit.xml')}`,
+      '--output',
+      `html=${path.join(out, 'report.html')}`,
     ]);
     const github = scan(['--format', 'sarif', '--sarif-profile', 'github', '--output', path.join(out, 'github.sarif')]);
     const files = new Map<string, Buffer>();

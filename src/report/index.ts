@@ -4,6 +4,7 @@ import { markdownFormat } from './markdown.js';
 import { sarifFormat } from './sarif.js';
 import { csvFormat } from './csv.js';
 import { junitFormat } from './junit.js';
+import { htmlFormat } from './html.js';
 import type { ReportFormat } from './reporter.js';
 
 export { numberedFile, singleDocument, type ReportFormat, type ReportOptions, type ReportOutputs, type RuleDoc } from './reporter.js';
@@ -12,6 +13,7 @@ export { renderText, locationText } from './text.js';
 export { renderMarkdown } from './markdown.js';
 export { renderCsv, csvRow, CSV_COLUMNS } from './csv.js';
 export { renderJunit } from './junit.js';
+export { renderHtml } from './html.js';
 export {
   writeSarif,
   sarifSettings,
@@ -25,7 +27,15 @@ export {
 } from './sarif.js';
 
 /** Every output format, in the order `--help` lists them: a new format is a row here. */
-export const reportFormats = [jsonFormat, textFormat, markdownFormat, sarifFormat, csvFormat, junitFormat] as const satisfies readonly ReportFormat[];
+export const reportFormats = [
+  jsonFormat,
+  textFormat,
+  markdownFormat,
+  sarifFormat,
+  csvFormat,
+  junitFormat,
+  htmlFormat,
+] as const satisfies readonly ReportFormat[];
 
 /** A name `--format` takes. */
 export type Format = (typeof reportFormats)[number]['format'];

@@ -225,7 +225,12 @@ describe('examples/azure-pipelines/pr-gate.yml', () => {
     expect(junit.match(/<failure /g)).toHaveLength(open);
     // The Scans tab reads the SARIF from the CodeAnalysisLogs artifact.
     expect(readdirSync(path.join(artifacts, 'CodeAnalysisLogs'))).toEqual(['keyscope.sarif']);
-    expect(readdirSync(path.join(artifacts, 'keyscope-report')).sort()).toEqual(['keyscope-junit.xml', 'keyscope.json', 'keyscope.txt']);
+    expect(readdirSync(path.join(artifacts, 'keyscope-report')).sort()).toEqual([
+      'keyscope-junit.xml',
+      'keyscope.html',
+      'keyscope.json',
+      'keyscope.txt',
+    ]);
     rmSync(work, { recursive: true, force: true });
   });
 });
@@ -309,6 +314,7 @@ describe('examples/azure-pipelines/tenant-scan.yml', () => {
     expect(readdirSync(path.join(artifacts, 'keyscope-report')).sort()).toEqual([
       'keyscope-junit.xml',
       'keyscope.csv',
+      'keyscope.html',
       'keyscope.json',
       'keyscope.txt',
     ]);
