@@ -69,7 +69,7 @@ export function csvRow(finding: Finding): string[] {
 
 /** `--format csv`: one row per finding (open, suppressed and fixed alike, as the JSON report lists them), RFC 4180. */
 export function* renderCsv(result: ScanResult): Generator<string> {
-  let out = stringify([CSV_COLUMNS as unknown as string[]], OPTIONS);
+  let out = stringify([CSV_COLUMNS], OPTIONS);
   const findings = result.findings;
   for (let start = 0; start < findings.length; start += ROWS_PER_CALL) {
     const rows: string[][] = [];

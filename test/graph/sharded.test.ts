@@ -44,7 +44,8 @@ type Report = Record<string, unknown> & { scan: Record<string, unknown>; finding
 /** The report without what names where it was read from and when. */
 function comparable(file: string): Report {
   const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
-  const { sources: _sources, started: _started, ended: _ended, ...scan } = report.scan;
+  const scan = { ...report.scan };
+  for (const key of ['sources', 'started', 'ended']) delete scan[key];
   return { ...report, scan };
 }
 

@@ -75,7 +75,7 @@ function expectedRow(finding: JsonFinding): Record<(typeof CSV_COLUMNS)[number],
 
 /** Reads the CSV back, undoing the formula guard (a leading ' before =, +, -, @, tab or CR). */
 function parseCsv(text: string): Record<string, string>[] {
-  const rows = parse(text, { columns: true, record_delimiter: '\r\n' }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(text, { columns: true, record_delimiter: '\r\n' });
   return rows.map((row) =>
     Object.fromEntries(Object.entries(row).map(([key, value]) => [key, value.replace(/^'(?=[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20])/, '')])),
   );
@@ -134,7 +134,7 @@ describe.each(CASES)('CSV and JUnit: %s', (name, args) => {
 
 describe('CSV and JUnit: what they guard against', () => {
   const { json, csv, junit } = scanAll('guards', ['--input', 'fixtures/inventories/hostile-names.json']);
-  const rows = parse(csv, { columns: true }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(csv, { columns: true });
   const nameCell = (name: string): string | undefined => rows.find((row) => row.name!.endsWith(name.slice(1)))?.name;
 
   test('cells a spreadsheet would run as a formula start with a quote instead', () => {
