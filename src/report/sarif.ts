@@ -378,12 +378,18 @@ function physical(file: string, line: number, column: number): Sarif.PhysicalLoc
   return { artifactLocation: { uri: relativeUri(file) }, region: { startLine: line, startColumn: column } };
 }
 
+/** Characters `encodeURIComponent` leaves as they are, and the separator. */
+const URI_SAFE = /^[\w\-.!~*'()/]*$/;
+
 /** A repository-relative URI: forward slashes, no leading slash, each segment escaped. */
 export function relativeUri(file: string): string {
-  return file
+  const relative = file
     .replace(/\\/g, '/')
     .replace(/^(\.\/)+/, '')
-    .replace(/^\/+/, '')
+    .replace(/^\/+/, '');
+  // Resource ids rarely need escaping: one test spares splitting and joining every result's path.
+  if (URI_SAFE.test(relative)) return relative;
+  return relative
     .split('/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');

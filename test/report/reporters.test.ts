@@ -5,7 +5,7 @@ import type { Log } from 'sarif';
 import { buildEngine, loadDefinitions, selectDefinitions } from '../../src/cli/rule-set.js';
 import { runScan, type ScanResult } from '../../src/findings/index.js';
 import type { Resource } from '../../src/model/index.js';
-import { numberedFile, reportFormats, type ReportOptions } from '../../src/report/index.js';
+import { numberedFile, relativeUri, reportFormats, type ReportOptions } from '../../src/report/index.js';
 import { loadConfig } from '../../src/rules/index.js';
 import type { InventorySource, ReadOptions, SourceBatch } from '../../src/sources/index.js';
 import { root, runCli, runInProcess } from '../helpers.js';
@@ -115,5 +115,14 @@ describe('the reporter contract', () => {
     ['report.json', 3, 'report.json.3'],
   ])('numbered file of %s (%d): %s', (file, n, expected) => {
     expect(numberedFile(file, '.sarif', n)).toBe(expected);
+  });
+
+  test.each([
+    ['templates/main.json', 'templates/main.json'],
+    ['./a\\b/c.json', 'a/b/c.json'],
+    ["/subscriptions/x/providers/a.b/c(d)!~*'_-.", "subscriptions/x/providers/a.b/c(d)!~*'_-."],
+    ['my templates/key#1/ü.json', 'my%20templates/key%231/%C3%BC.json'],
+  ])('SARIF URI of %s: %s', (file, uri) => {
+    expect(relativeUri(file)).toBe(uri);
   });
 });
