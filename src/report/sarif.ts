@@ -15,9 +15,12 @@ export type SarifProfile = 'full' | 'github';
  * GH1004 reviews against lower display defaults (5 runs a file, 1,000
  * results a run): keyscope writes 5 runs a file by default so its output
  * passes that review too, and truncates only at GitHub's hard limit, since a
- * left-out result would close its alert.
+ * left-out result would close its alert. A file is also rejected over 10 MB
+ * of gzip: at up to about 250 bytes of gzip a result, 30,000 results a file
+ * (with the rules of its runs) stay under it, so a file takes no further run
+ * once that many results would be passed.
  */
-export const GITHUB_LIMITS = { runsPerFile: 5, maxRunsPerFile: 20, resultsPerRun: 25_000 } as const;
+export const GITHUB_LIMITS = { runsPerFile: 5, maxRunsPerFile: 20, resultsPerRun: 25_000, resultsPerFile: 30_000 } as const;
 
 /** GitHub's `security-severity` scores (a numeric string), by keyscope severity. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
@@ -85,15 +88,33 @@ export async function writeSarif(
   const driver = toolDriver(result, ruleDoc);
   const ruleIndex = new Map(result.rules.map((rule, i) => [rule.id, i]));
   const runs = settings.profile === 'full' ? [fullRun(result, driver)] : githubRuns(result, driver);
-  const perFile = Math.min(settings.maxRunsPerFile ?? GITHUB_LIMITS.runsPerFile, GITHUB_LIMITS.maxRunsPerFile);
-  const files = Math.ceil(runs.length / perFile);
-  if (files === 1) return outputs.write(logPieces(runs, ruleIndex, settings.profile));
+  const files = settings.profile === 'full' ? [runs] : filesOf(runs, settings);
+  if (files.length === 1) return outputs.write(logPieces(files[0]!, ruleIndex, settings.profile));
   // Several files cannot share one stream: they would not be one JSON document.
-  if (outputs.file === undefined) throw new UsageError(`the SARIF report needs ${files} files here`, 'write it with --output sarif=FILE');
-  for (let i = 0; i < files; i++) {
-    const file = numberedFile(outputs.file, SARIF_EXTENSION, i + 1);
-    await outputs.writeFile(file, logPieces(runs.slice(i * perFile, (i + 1) * perFile), ruleIndex, settings.profile));
+  if (outputs.file === undefined)
+    throw new UsageError(`the SARIF report needs ${files.length} files here`, 'write it with --output sarif=FILE');
+  for (const [i, file] of files.entries()) {
+    await outputs.writeFile(numberedFile(outputs.file, SARIF_EXTENSION, i + 1), logPieces(file, ruleIndex, settings.profile));
   }
+}
+
+/** Runs packed into files in order: a new file at the runs a file takes, or when the next run would pass the results a file takes. */
+function filesOf(runs: readonly PlannedRun[], settings: SarifSettings): PlannedRun[][] {
+  const perFile = Math.min(settings.maxRunsPerFile ?? GITHUB_LIMITS.runsPerFile, GITHUB_LIMITS.maxRunsPerFile);
+  const files: PlannedRun[][] = [];
+  let current: PlannedRun[] = [];
+  let results = 0;
+  for (const run of runs) {
+    if (current.length === perFile || (current.length > 0 && results + run.findings.length > GITHUB_LIMITS.resultsPerFile)) {
+      files.push(current);
+      current = [];
+      results = 0;
+    }
+    current.push(run);
+    results += run.findings.length;
+  }
+  files.push(current);
+  return files;
 }
 
 const SARIF_EXTENSION = '.sarif';
@@ -378,12 +399,18 @@ function physical(file: string, line: number, column: number): Sarif.PhysicalLoc
   return { artifactLocation: { uri: relativeUri(file) }, region: { startLine: line, startColumn: column } };
 }
 
+/** Characters `encodeURIComponent` leaves as they are, and the separator. */
+const URI_SAFE = /^[\w\-.!~*'()/]*$/;
+
 /** A repository-relative URI: forward slashes, no leading slash, each segment escaped. */
 export function relativeUri(file: string): string {
-  return file
+  const relative = file
     .replace(/\\/g, '/')
     .replace(/^(\.\/)+/, '')
-    .replace(/^\/+/, '')
+    .replace(/^\/+/, '');
+  // Resource ids rarely need escaping: one test spares splitting and joining every result's path.
+  if (URI_SAFE.test(relative)) return relative;
+  return relative
     .split('/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');

@@ -326,4 +326,20 @@ describe("GitHub's limits", () => {
     expect(run.results!.filter((r) => r.ruleId === 'keyvault.purge-protection')).toHaveLength(9000);
     expect(run.invocations![0]!.toolExecutionNotifications!.map((n) => n.descriptor!.id)).toEqual(['results-truncated']);
   });
+
+  test('a file takes no further run once its results would pass 30,000 (GitHub rejects files over 10 MB of gzip)', async () => {
+    const resources = Array.from({ length: 10_800 }, (_, i) => {
+      const v = vault(i % 2 ? SUB_B : SUB_A, `kv-${i}`, false);
+      v.properties = { enableSoftDelete: true, softDeleteRetentionInDays: 7 }; // fails purge, RBAC, retention
+      return v;
+    });
+    const result = await scan(resources);
+    const logs = await sarifLogs(result, { profile: 'github' });
+    // 16,200 results a subscription: two runs would be 32,400 in one file.
+    expect(logs.map((l) => l.runs.map((r) => [r.automationDetails!.id, r.results!.length]))).toEqual([
+      [[`${CATEGORY.azure(SUB_A)}/`, 16_200]],
+      [[`${CATEGORY.azure(SUB_B)}/`, 16_200]],
+    ]);
+    expect(GITHUB_LIMITS.resultsPerFile).toBe(30_000);
+  });
 });
