@@ -1,130 +1,174 @@
 /**
- * `npm run bench`: scans synthetic Resource Graph exports of 10k, 100k and
- * 1M resources (from ../shared/bench/gen-inventory.mjs) with the full rule
- * pack, and prints for each the scan's time (keyscope's own work, and the
- * whole process with Node's start-up), its peak RSS, the size of the JSON
- * report it wrote (as much a part of the time as the inventory), and the
- * ratio of the scan's time to the time JSON.parse takes on the same file,
- * measured in the same run.
- * Ratios, not absolute times, are what to compare between machines.
+ * `npm run bench`: scans synthetic Resource Graph exports (from
+ * ../shared/bench/gen-inventory.mjs, with `--grants`: identities and the key
+ * access they hold, as a real tenant has) with the full rule pack, into the
+ * JSON report and into SARIF's GitHub profile, and measures in the same run,
+ * each in a started process with its text already in memory:
+ *
+ * - `JSON.parse` of the input;
+ * - writing keyscope's own JSON report for that input again, the way
+ *   keyscope writes it, and each of its SARIF files (`JSON.stringify(log, null, 2)`);
+ * - the scan itself (`run()` from the command line to the last byte written).
+ *
+ * The floor is what reading the input and writing the report cost at V8's
+ * native speed (parse + write); the scan's ratio to it is what keyscope's
+ * own work costs on top. The ratio to `JSON.parse` alone is kept beside it.
+ * Up to 100 MB every measure runs three times, interleaved, and the medians
+ * are compared; ratios, not times, are what to compare between machines.
  *
  * Usage: node dist/bench/run.js [SIZE...]   (default: 10000 100000 1000000)
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const generator = path.resolve(root, '..', 'shared', 'bench', 'gen-inventory.mjs');
 const outDir = path.join(root, 'bench', 'out');
-const cli = path.join(root, 'dist', 'src', 'bin', 'keyscope.js');
-const child = path.join(root, 'dist', 'bench', 'scan-child.js');
+const scanChild = path.join(root, 'dist', 'bench', 'scan-child.js');
+const floorChild = path.join(root, 'dist', 'bench', 'floor-child.js');
 // Reports the child's peak resident set size on exit, whatever it runs.
 const peakRss = `data:text/javascript,process.on('exit',()=>process.stderr.write('\\nmaxrss='+process.resourceUsage().maxRSS+'\\n'))`;
 
 /** V8 cannot hold a string longer than this, so JSON.parse cannot take a larger file whole. */
 const MAX_STRING = 0x1fffffe8;
+const GENERATOR_ARGS = ['--seed', '5', '--grants'];
 
 function generate(count: number): string {
-  const file = path.join(outDir, `inventory-${count}.json`);
+  const file = path.join(outDir, `inventory-${count}-grants.json`);
   if (existsSync(file)) return file;
   // Straight into the file: a million resources is more than a pipe buffer will hold.
   const partial = `${file}.partial`;
   const fd = openSync(partial, 'w');
-  const child = spawnSync(process.execPath, [generator, String(count)], { stdio: ['ignore', fd, 'inherit'] });
+  const child = spawnSync(process.execPath, [generator, String(count), ...GENERATOR_ARGS], { stdio: ['ignore', fd, 'inherit'] });
   closeSync(fd);
   if (child.status !== 0) throw new Error(`gen-inventory ${count} exited ${child.status}`);
   renameSync(partial, file);
   return file;
 }
 
-interface Measure {
-  /** The whole process, Node's start-up included. */
-  ms: number;
+interface Scan {
   /** keyscope's own work: loading its modules, reading, evaluating, writing the report. */
-  scanMs: number;
+  ms: number;
+  /** The whole process, Node's start-up included. */
+  processMs: number;
   rssMiB: number;
-  /** The JSON report's size in characters (its bytes, within a few per cent). */
+  /** Characters written, over every file (within a few per cent of the bytes). */
   reportChars: number;
 }
 
-function measure(args: string[]): Measure & { stderr: string; status: number | null } {
+function scan(args: string[]): Scan {
   const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ['--import', peakRss, ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
-  const ms = Number(process.hrtime.bigint() - started) / 1e6;
-  const rss = /maxrss=(\d+)/.exec(child.stderr);
-  const scan = /scan-ms=([\d.]+)/.exec(child.stderr);
-  const report = /report-chars=(\d+)/.exec(child.stderr);
-  return {
-    ms,
-    scanMs: scan ? Number(scan[1]) : ms,
-    rssMiB: rss ? Number(rss[1]) / 1024 : NaN,
-    reportChars: report ? Number(report[1]) : NaN,
-    stderr: child.stderr,
-    status: child.status,
-  };
+  const child = spawnSync(process.execPath, ['--import', peakRss, scanChild, 'scan', ...args, '--fail-on', 'none', '--quiet'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
+  const processMs = Number(process.hrtime.bigint() - started) / 1e6;
+  if (child.status !== 0) throw new Error(`scan ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
+  const number = (name: string): number => Number(new RegExp(`${name}=([\\d.]+)`).exec(child.stderr)?.[1] ?? NaN);
+  return { ms: number('scan-ms'), processMs, rssMiB: number('maxrss') / 1024, reportChars: number('report-chars') };
 }
 
-/** JSON.parse alone on the file's text (read first, not timed), in a fresh process. */
-function jsonParseMs(file: string): number | undefined {
-  if (statSync(file).size >= MAX_STRING) return undefined;
-  const script = `const t=require('fs').readFileSync(${JSON.stringify(file)},'utf8');const s=process.hrtime.bigint();JSON.parse(t);console.log(Number(process.hrtime.bigint()-s)/1e6)`;
-  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
-  return child.status === 0 ? Number(child.stdout.trim()) : undefined;
+/** One floor measure in a started process (undefined when the text is too large for one V8 string). */
+function floor(args: string[], files: string[]): number | undefined {
+  if (files.some((file) => statSync(file).size >= MAX_STRING)) return undefined;
+  const child = spawnSync(process.execPath, ['--max-old-space-size=4096', floorChild, ...args], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`floor ${args[0]} exited ${child.status}: ${child.stderr}`);
+  return Number(/ms=([\d.]+)/.exec(child.stdout)![1]);
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)]!;
+function median(values: readonly (number | undefined)[]): number | undefined {
+  const known = values.filter((v): v is number => v !== undefined).sort((a, b) => a - b);
+  return known.length ? known[Math.floor(known.length / 2)] : undefined;
 }
+
+const seconds = (ms: number | undefined): string => (ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(2)} s`);
+const ratio = (a: number | undefined, b: number | undefined): string =>
+  a === undefined || b === undefined ? 'n/a' : `${(a / b).toFixed(2)}x`;
+const sum = (...values: (number | undefined)[]): number | undefined =>
+  values.some((v) => v === undefined) ? undefined : values.reduce<number>((a, v) => a + v!, 0);
 
 function main(): void {
   if (!existsSync(generator)) {
     console.log(`bench: ${generator} not found; the benchmark needs ../shared beside the project.`);
     return;
   }
-  if (!existsSync(cli) || !existsSync(child)) throw new Error('build first: npm run build');
+  if (!existsSync(scanChild) || !existsSync(floorChild)) throw new Error('build first: npm run build');
   mkdirSync(outDir, { recursive: true });
   const sizes = process.argv
     .slice(2)
     .map(Number)
     .filter((n) => n > 0);
-  const rows: string[] = [];
   for (const count of sizes.length ? sizes : [10_000, 100_000, 1_000_000]) {
     const file = generate(count);
     const mb = statSync(file).size / 1e6;
-    // Up to 100 MB, each side runs three times, interleaved, and the medians are compared:
+    const report = path.join(outDir, `report-${count}.json`);
+    const sarifDir = path.join(outDir, `sarif-${count}`);
+    const again = path.join(outDir, 'floor-output');
+    // Up to 100 MB, each measure runs three times, interleaved, and the medians are compared:
     // a 2-core machine's noise is larger than the differences worth seeing.
     const runs = mb <= 100 ? 3 : 1;
-    const parses: number[] = [];
-    const scans: Measure[] = [];
+    const parses: (number | undefined)[] = [];
+    const jsonWrites: (number | undefined)[] = [];
+    const sarifWrites: (number | undefined)[] = [];
+    const jsonScans: Scan[] = [];
+    const sarifScans: Scan[] = [];
     for (let i = 0; i < runs; i++) {
-      const parsed = jsonParseMs(file);
-      if (parsed !== undefined) parses.push(parsed);
-      const run = measure([child, 'scan', '--input', file, '--format', 'json', '--output', '/dev/null', '--fail-on', 'none']);
-      if (run.status !== 0) throw new Error(`scan of ${file} exited ${run.status}: ${run.stderr}`);
-      scans.push(run);
+      parses.push(floor(['parse', file], [file]));
+      jsonScans.push(scan(['--input', file, '--format', 'json', '--output', report]));
+      jsonWrites.push(floor(['json', report, again], [report]));
+      rmSync(sarifDir, { recursive: true, force: true });
+      mkdirSync(sarifDir);
+      sarifScans.push(
+        scan(['--input', file, '--format', 'sarif', '--sarif-profile', 'github', '--output', path.join(sarifDir, 'keyscope.sarif')]),
+      );
+      const sarifFiles = readdirSync(sarifDir).map((name) => path.join(sarifDir, name));
+      sarifWrites.push(floor(['sarif', again, ...sarifFiles], sarifFiles));
     }
-    const parse = parses.length ? median(parses) : undefined;
-    const scan: Measure = {
-      ms: median(scans.map((r) => r.ms)),
-      scanMs: median(scans.map((r) => r.scanMs)),
-      rssMiB: Math.max(...scans.map((r) => r.rssMiB)),
-      reportChars: scans[0]!.reportChars,
+    rmSync(again, { force: true });
+    const parse = median(parses);
+    const json = {
+      ms: median(jsonScans.map((r) => r.ms))!,
+      rss: Math.max(...jsonScans.map((r) => r.rssMiB)),
+      chars: jsonScans[0]!.reportChars,
     };
-    const ratio = parse === undefined ? 'n/a (file larger than a V8 string)' : `${(scan.scanMs / parse).toFixed(2)}x`;
-    rows.push(
+    const sarif = {
+      ms: median(sarifScans.map((r) => r.ms))!,
+      rss: Math.max(...sarifScans.map((r) => r.rssMiB)),
+      chars: sarifScans[0]!.reportChars,
+    };
+    const jsonFloor = sum(parse, median(jsonWrites));
+    const sarifFloor = sum(parse, median(sarifWrites));
+    const files = readdirSync(sarifDir).length;
+    console.log(
       [
-        `${count.toLocaleString('en-US')} resources (${mb.toFixed(0)} MB)`,
-        `scan ${(scan.scanMs / 1000).toFixed(2)} s (process ${(scan.ms / 1000).toFixed(2)} s)${runs > 1 ? `, median of ${runs}` : ''}`,
-        `peak RSS ${scan.rssMiB.toFixed(0)} MiB`,
-        `report ${(scan.reportChars / 1e6).toFixed(0)} MB`,
-        `JSON.parse ${parse === undefined ? 'n/a' : `${(parse / 1000).toFixed(2)} s`}`,
-        `scan/JSON.parse ${ratio}`,
+        `${count.toLocaleString('en-US')} resources (${mb.toFixed(0)} MB)${runs > 1 ? `, medians of ${runs}` : ''}`,
+        `JSON.parse ${seconds(parse)}`,
+        `process start-up and module load ${seconds(median(jsonScans.map((r) => r.processMs - r.ms)))}`,
       ].join('  |  '),
     );
-    console.log(rows[rows.length - 1]);
+    console.log(
+      [
+        `  json            scan ${seconds(json.ms)}`,
+        `floor ${seconds(jsonFloor)} (write ${seconds(median(jsonWrites))})`,
+        `scan/floor ${ratio(json.ms, jsonFloor)}`,
+        `scan/JSON.parse ${ratio(json.ms, parse)}`,
+        `peak RSS ${json.rss.toFixed(0)} MiB`,
+        `report ${(json.chars / 1e6).toFixed(0)} MB`,
+      ].join('  |  '),
+    );
+    console.log(
+      [
+        `  sarif (github)  scan ${seconds(sarif.ms)}`,
+        `floor ${seconds(sarifFloor)} (write ${seconds(median(sarifWrites))})`,
+        `scan/floor ${ratio(sarif.ms, sarifFloor)}`,
+        `scan/JSON.parse ${ratio(sarif.ms, parse)}`,
+        `peak RSS ${sarif.rss.toFixed(0)} MiB`,
+        `report ${(sarif.chars / 1e6).toFixed(0)} MB in ${files} files`,
+        `sarif/json scan ${ratio(sarif.ms, json.ms)}`,
+      ].join('  |  '),
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.js';
-import { reporters, type Format } from '../report/index.js';
+import { reportFormats, type Format } from '../report/index.js';
 
 /** One requested output: a format and a file (or stdout). */
 export interface OutputTarget {
@@ -7,7 +7,7 @@ export interface OutputTarget {
   file: string | undefined;
 }
 
-export const FORMATS = Object.keys(reporters) as Format[];
+export const FORMATS: Format[] = reportFormats.map((entry) => entry.format);
 
 export function isFormat(text: string): text is Format {
   return (FORMATS as string[]).includes(text);

@@ -12,7 +12,7 @@ import {
   type ScanResult,
 } from '../findings/index.js';
 import { packageRoot, packageVersion } from '../package.js';
-import { reporters, sarifFiles, type SarifOptions } from '../report/index.js';
+import { reportFormats, type ReportOptions, type RuleDoc } from '../report/index.js';
 import { loadConfig, SEVERITIES, severityRank, type RuleDefinition, type Severity } from '../rules/index.js';
 import type { InventorySource } from '../sources/index.js';
 import { collectExemptions } from './exemptions-file.js';
@@ -52,6 +52,8 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
   if (flags.builtinRules === false) config.builtinRules = false;
   const failOn = parseFailOn(flags.failOn ?? config.failOn ?? 'high');
   const outputs = resolveOutputs(flags.format, flags.output, io.stdoutIsTTY);
+  // Each format checks its own flags now, so a typo costs no scan.
+  for (const output of outputs) formatOf(output).checkFlags?.(flags);
   const today = parseAsOf(flags.asOf);
   const exemptions = collectExemptions(config, flags.exemptions, io.cwd);
   const baseline = flags.baseline ? readBaselineFile(flags.baseline, io.cwd) : undefined;
@@ -83,61 +85,56 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
   renderProblems(result.scan.errors, io.stderr);
 
   const color = io.stdoutIsTTY && !io.env['NO_COLOR'] && io.env['TERM'] !== 'dumb';
-  const sarif = outputs.some((output) => output.format === 'sarif') ? sarifOptions(flags, definitions) : undefined;
-  for (const output of outputs)
-    await writeOutput(output, result, { color: output.file === undefined && color, ...(sarif ? { sarif } : {}) }, io);
+  const ruleDoc = ruleDocs(definitions);
+  for (const output of outputs) {
+    await writeOutput(output, result, { color: output.file === undefined && color, ruleDoc, flags }, io);
+  }
   return exitCodeFor(result, failOn, Boolean(flags.failOnNew));
 }
 
-async function writeOutput(
-  output: OutputTarget,
-  result: ScanResult,
-  options: Parameters<(typeof reporters)['json']>[1],
-  io: CliIo,
-): Promise<void> {
-  if (output.format === 'sarif' && options.sarif) {
-    const files = sarifFiles(result, options.sarif);
-    if (output.file === undefined) {
-      if (files.length > 1) throw new UsageError(`the SARIF report needs ${files.length} files here`, 'write it with --output sarif=FILE');
-      await io.writeStdout(files);
-      return;
-    }
-    // Runs beyond one file's share go to numbered files beside it: name.1.sarif, name.2.sarif...
-    const file = path.resolve(io.cwd, output.file);
-    for (const [i, text] of files.entries()) {
-      await io.writeFile(files.length === 1 ? file : file.replace(/(\.sarif)?$/, `.${i + 1}$1`), [text]);
-    }
-    return;
-  }
-  const pieces = reporters[output.format](result, options);
-  if (output.file === undefined) await io.writeStdout(pieces);
-  else await io.writeFile(path.resolve(io.cwd, output.file), pieces);
+function formatOf(output: OutputTarget): (typeof reportFormats)[number] {
+  return reportFormats.find((entry) => entry.format === output.format)!;
 }
 
-function sarifOptions(flags: ScanFlags, definitions: readonly RuleDefinition[]): SarifOptions {
-  const chosen = flags.sarifProfile ?? 'full';
-  const maxRuns = flags.sarifMaxRuns === undefined ? undefined : Number(flags.sarifMaxRuns);
-  if (maxRuns !== undefined && (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > 20)) {
-    throw new UsageError(
-      `--sarif-max-runs '${flags.sarifMaxRuns}' is not a whole number from 1 to 20`,
-      'GitHub rejects files of more than 20 runs',
-    );
-  }
-  if (chosen !== 'full' && chosen !== 'github') throw new UsageError(`--sarif-profile '${chosen}' is not a profile`, 'use full or github');
-  const ruleHelp = new Map<string, string>();
-  const helpUris = new Map<string, string>();
+/** Hands one output to its format: the file named (or stdout), and files it names beside it. */
+function writeOutput(output: OutputTarget, result: ScanResult, options: ReportOptions, io: CliIo): Promise<void> {
+  const file = output.file === undefined ? undefined : path.resolve(io.cwd, output.file);
+  return formatOf(output).write(
+    result,
+    {
+      file,
+      write: (pieces) => (file === undefined ? io.writeStdout(pieces) : io.writeFile(file, pieces)),
+      writeFile: (further, pieces) => io.writeFile(path.resolve(io.cwd, further), pieces),
+    },
+    options,
+  );
+}
+
+/**
+ * Each rule's documentation page, read when a reporter first asks: a rule's
+ * page sits beside its YAML file (user rules) or in the package's docs
+ * (built-in rules, which are also published online).
+ */
+function ruleDocs(definitions: readonly RuleDefinition[]): ReportOptions['ruleDoc'] {
   const builtinDocs = path.join(packageRoot, 'docs', 'rules');
-  for (const rule of definitions) {
-    // A rule's page sits beside its YAML file (user rules) or in the package's docs (built-in rules).
-    for (const candidate of [path.join(path.dirname(rule.source.file), `${rule.id}.md`), path.join(builtinDocs, `${rule.id}.md`)]) {
+  const byId = new Map(definitions.map((rule) => [rule.id, rule]));
+  const read = new Map<string, RuleDoc | undefined>();
+  return (id) => {
+    if (read.has(id)) return read.get(id);
+    const rule = byId.get(id);
+    let doc: RuleDoc | undefined;
+    for (const candidate of rule
+      ? [path.join(path.dirname(rule.source.file), `${rule.id}.md`), path.join(builtinDocs, `${rule.id}.md`)]
+      : []) {
       if (existsSync(candidate)) {
-        ruleHelp.set(rule.id, readFileSync(candidate, 'utf8'));
-        if (candidate.startsWith(builtinDocs)) helpUris.set(rule.id, `${RULE_DOCS_URL}/${rule.id}.md`);
+        const markdown = readFileSync(candidate, 'utf8');
+        doc = candidate.startsWith(builtinDocs) ? { markdown, url: `${RULE_DOCS_URL}/${id}.md` } : { markdown };
         break;
       }
     }
-  }
-  return { profile: chosen, ruleHelp, helpUris, ...(maxRuns === undefined ? {} : { maxRunsPerFile: maxRuns }) };
+    read.set(id, doc);
+    return doc;
+  };
 }
 
 function readBaselineFile(file: string, cwd: string): BaselineEntry[] {

@@ -1,32 +1,41 @@
-import { renderJson } from './json.js';
-import { renderText } from './text.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
-import type { Reporter } from './reporter.js';
+import { jsonFormat } from './json.js';
+import { textFormat } from './text.js';
+import { markdownFormat } from './markdown.js';
+import { sarifFormat } from './sarif.js';
+import { csvFormat } from './csv.js';
+import { junitFormat } from './junit.js';
+import { htmlFormat } from './html.js';
+import type { ReportFormat } from './reporter.js';
 
-export { type Reporter, type ReportOptions } from './reporter.js';
-export { renderJson, FINDINGS_SCHEMA_VERSION } from './json.js';
+export { numberedFile, singleDocument, type ReportFormat, type ReportOptions, type ReportOutputs, type RuleDoc } from './reporter.js';
+export { renderJson, findingJson, FINDINGS_SCHEMA_VERSION } from './json.js';
 export { renderText, locationText } from './text.js';
 export { renderMarkdown } from './markdown.js';
+export { renderCsv, csvRow, CSV_COLUMNS } from './csv.js';
+export { renderJunit } from './junit.js';
+export { renderHtml } from './html.js';
 export {
-  renderSarif,
-  sarifFiles,
-  sarifLogs,
+  writeSarif,
+  sarifSettings,
   pseudoPath,
   relativeUri,
   CATEGORY,
   FINGERPRINT_KEY,
   GITHUB_LIMITS,
-  type SarifOptions,
   type SarifProfile,
+  type SarifSettings,
 } from './sarif.js';
 
-/** Every output format, by the name `--format` takes. */
-export const reporters = {
-  json: renderJson,
-  text: renderText,
-  markdown: renderMarkdown,
-  sarif: (result, options) => renderSarif(result, options.sarif ?? { profile: 'full' }),
-} satisfies Record<string, Reporter>;
+/** Every output format, in the order `--help` lists them: a new format is a row here. */
+export const reportFormats = [
+  jsonFormat,
+  textFormat,
+  markdownFormat,
+  sarifFormat,
+  csvFormat,
+  junitFormat,
+  htmlFormat,
+] as const satisfies readonly ReportFormat[];
 
-export type Format = keyof typeof reporters;
+/** A name `--format` takes. */
+export type Format = (typeof reportFormats)[number]['format'];

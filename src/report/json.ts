@@ -1,13 +1,11 @@
 import type { Finding, ScanResult } from '../findings/index.js';
-import type { Reporter } from './reporter.js';
+import { PIECE, singleDocument } from './reporter.js';
 
 /** Version of the findings document (`schemas/findings.schema.json`). */
 export const FINDINGS_SCHEMA_VERSION = '1.3';
 
-const CHUNK = 1 << 20;
-
 /** The documented JSON findings format: one document, deterministic for the same inputs. */
-export const renderJson: Reporter = function* (result: ScanResult) {
+export function* renderJson(result: ScanResult): Generator<string> {
   const head = JSON.stringify(
     {
       schemaVersion: FINDINGS_SCHEMA_VERSION,
@@ -25,7 +23,7 @@ export const renderJson: Reporter = function* (result: ScanResult) {
   const findings = result.findings;
   for (let i = 0; i < findings.length; i++) {
     buffer += `${i ? ',' : ''}\n    ${findingJson(findings[i]!)}`;
-    if (buffer.length > CHUNK) {
+    if (buffer.length > PIECE) {
       yield buffer;
       buffer = '';
     }
@@ -41,13 +39,16 @@ export const renderJson: Reporter = function* (result: ScanResult) {
   buffer += `${subscriptions.length ? '\n    ' : ''}},\n    "resources": [`;
   for (let i = 0; i < resources.length; i++) {
     buffer += `${i ? ',' : ''}\n      ${JSON.stringify(resources[i]!)}`;
-    if (buffer.length > CHUNK) {
+    if (buffer.length > PIECE) {
       yield buffer;
       buffer = '';
     }
   }
   yield `${buffer}${resources.length ? '\n    ' : ''}]\n  }\n}\n`;
-};
+}
+
+/** `--format json`. */
+export const jsonFormat = singleDocument('json', '.json', renderJson);
 
 /** Writes one finding as a JSON object, members in the documented order (`schemas/findings.schema.json`). */
 export function findingJson(finding: Finding): string {

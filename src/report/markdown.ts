@@ -2,7 +2,7 @@ import { MODEL_LABELS, postureLine, postureTotal } from './posture-text.js';
 import { isOpen, type Finding, type Posture, type ScanResult } from '../findings/index.js';
 import { SEVERITIES, type Severity } from '../rules/index.js';
 import { noticeSummary } from './notices.js';
-import type { Reporter } from './reporter.js';
+import { singleDocument } from './reporter.js';
 
 const ICON: Record<Severity, string> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🔵', info: '⚪' };
 const WORST_RESOURCES = 10;
@@ -15,7 +15,7 @@ function cell(text: string): string {
  * A summary for a CI job page (`$GITHUB_STEP_SUMMARY`): totals by severity,
  * failing rules, the worst resources, and what was not evaluated and why.
  */
-export const renderMarkdown: Reporter = function* (result: ScanResult) {
+export function* renderMarkdown(result: ScanResult): Generator<string> {
   const open = result.findings.filter(isOpen);
   const lines: string[] = ['## keyscope', ''];
   const verdict = !result.scan.complete
@@ -97,7 +97,10 @@ export const renderMarkdown: Reporter = function* (result: ScanResult) {
     );
   }
   yield `${lines.join('\n').trimEnd()}\n`;
-};
+}
+
+/** `--format markdown`: for `$GITHUB_STEP_SUMMARY`. */
+export const markdownFormat = singleDocument('markdown', '.md', renderMarkdown);
 
 function worstResources(findings: readonly Finding[]): { name: string; type: string; count: number; severity: Severity }[] {
   const byResource = new Map<string, { name: string; type: string; count: number; severity: Severity }>();

@@ -3,19 +3,11 @@ import { isOpen, type Finding, type FindingLocation, type ScanResult } from '../
 import type { CompiledRule } from '../engine/index.js';
 import { subscriptionNamedBy } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
+import { UsageError } from '../errors/index.js';
+import { numberedFile, PIECE, type ReportFormat, type ReportOptions, type ReportOutputs, type RuleDoc } from './reporter.js';
 
 /** `full`: every finding, suppressions and baseline states. `github`: what GitHub code scanning ingests without loss. */
 export type SarifProfile = 'full' | 'github';
-
-export interface SarifOptions {
-  profile: SarifProfile;
-  /** Markdown help per rule id (the rule's documentation page), read by the CLI. */
-  ruleHelp?: ReadonlyMap<string, string>;
-  /** Each rule's documentation page online, by rule id. */
-  helpUris?: ReadonlyMap<string, string>;
-  /** Runs per SARIF file in the GitHub profile (default 5, at most 20). */
-  maxRunsPerFile?: number;
-}
 
 /**
  * GitHub code scanning's limits. An upload is rejected over 20 runs a file
@@ -23,9 +15,12 @@ export interface SarifOptions {
  * GH1004 reviews against lower display defaults (5 runs a file, 1,000
  * results a run): keyscope writes 5 runs a file by default so its output
  * passes that review too, and truncates only at GitHub's hard limit, since a
- * left-out result would close its alert.
+ * left-out result would close its alert. A file is also rejected over 10 MB
+ * of gzip: at up to about 250 bytes of gzip a result, 30,000 results a file
+ * (with the rules of its runs) stay under it, so a file takes no further run
+ * once that many results would be passed.
  */
-export const GITHUB_LIMITS = { runsPerFile: 5, maxRunsPerFile: 20, resultsPerRun: 25_000 } as const;
+export const GITHUB_LIMITS = { runsPerFile: 5, maxRunsPerFile: 20, resultsPerRun: 25_000, resultsPerFile: 30_000 } as const;
 
 /** GitHub's `security-severity` scores (a numeric string), by keyscope severity. */
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0', info: '1.0' };
@@ -49,29 +44,104 @@ export const CATEGORY = {
   status: 'keyscope/status',
 } as const;
 
+/** What the SARIF format reads of the command line. */
+export interface SarifSettings {
+  profile: SarifProfile;
+  /** Runs per SARIF file in the GitHub profile (default 5, at most 20). */
+  maxRunsPerFile?: number;
+}
+
+/** `--sarif-profile` and `--sarif-max-runs`, checked. */
+export function sarifSettings(flags: ReportOptions['flags']): SarifSettings {
+  // Commander gives both as strings (the profile from its choices).
+  const chosen = (flags['sarifProfile'] as string | undefined) ?? 'full';
+  const given = flags['sarifMaxRuns'] as string | undefined;
+  const maxRuns = given === undefined ? undefined : Number(given);
+  if (maxRuns !== undefined && (!Number.isInteger(maxRuns) || maxRuns < 1 || maxRuns > GITHUB_LIMITS.maxRunsPerFile)) {
+    throw new UsageError(`--sarif-max-runs '${given}' is not a whole number from 1 to 20`, 'GitHub rejects files of more than 20 runs');
+  }
+  if (chosen !== 'full' && chosen !== 'github') throw new UsageError(`--sarif-profile '${chosen}' is not a profile`, 'use full or github');
+  return { profile: chosen, ...(maxRuns === undefined ? {} : { maxRunsPerFile: maxRuns }) };
+}
+
+/** One run to write: everything but its results, and the findings that become them, in order. */
+interface PlannedRun {
+  run: Sarif.Run;
+  findings: readonly Finding[];
+}
+
 /**
- * Renders a scan as SARIF 2.1.0 logs. The full profile is one log with one
- * run. The GitHub profile has one run per category: the pre-deployment gate
+ * Writes a scan as SARIF 2.1.0. The full profile is one log with one run.
+ * The GitHub profile has one run per category: the pre-deployment gate
  * (templates, plans) in one, each Azure subscription in its own, so that a
  * subscription that could not be read simply has no run and none of its
- * alerts closes; runs are split across logs (5 a log by default).
+ * alerts closes; runs are split across logs (5 a log by default), and more
+ * than one log goes to numbered files beside the one named (name.1.sarif,
+ * name.2.sarif...). Each log is written a run and a result at a time.
  */
-export function sarifLogs(result: ScanResult, options: SarifOptions): Sarif.Log[] {
-  const driver = toolDriver(result, options);
+export async function writeSarif(
+  result: ScanResult,
+  outputs: ReportOutputs,
+  settings: SarifSettings,
+  ruleDoc: ReportOptions['ruleDoc'],
+): Promise<void> {
+  const driver = toolDriver(result, ruleDoc);
   const ruleIndex = new Map(result.rules.map((rule, i) => [rule.id, i]));
-  const notifications = scanNotifications(result);
-  const successful = result.scan.complete;
-  if (options.profile === 'full') {
-    const run: Sarif.Run = {
+  const runs = settings.profile === 'full' ? [fullRun(result, driver)] : githubRuns(result, driver);
+  const files = settings.profile === 'full' ? [runs] : filesOf(runs, settings);
+  if (files.length === 1) return outputs.write(logPieces(files[0]!, ruleIndex, settings.profile));
+  // Several files cannot share one stream: they would not be one JSON document.
+  if (outputs.file === undefined)
+    throw new UsageError(`the SARIF report needs ${files.length} files here`, 'write it with --output sarif=FILE');
+  for (const [i, file] of files.entries()) {
+    await outputs.writeFile(numberedFile(outputs.file, SARIF_EXTENSION, i + 1), logPieces(file, ruleIndex, settings.profile));
+  }
+}
+
+/** Runs packed into files in order: a new file at the runs a file takes, or when the next run would pass the results a file takes. */
+function filesOf(runs: readonly PlannedRun[], settings: SarifSettings): PlannedRun[][] {
+  const perFile = Math.min(settings.maxRunsPerFile ?? GITHUB_LIMITS.runsPerFile, GITHUB_LIMITS.maxRunsPerFile);
+  const files: PlannedRun[][] = [];
+  let current: PlannedRun[] = [];
+  let results = 0;
+  for (const run of runs) {
+    if (current.length === perFile || (current.length > 0 && results + run.findings.length > GITHUB_LIMITS.resultsPerFile)) {
+      files.push(current);
+      current = [];
+      results = 0;
+    }
+    current.push(run);
+    results += run.findings.length;
+  }
+  files.push(current);
+  return files;
+}
+
+const SARIF_EXTENSION = '.sarif';
+
+/** The SARIF format: `--format sarif`, `--sarif-profile full|github`, `--sarif-max-runs N`. */
+export const sarifFormat: ReportFormat & { format: 'sarif' } = {
+  format: 'sarif',
+  extension: SARIF_EXTENSION,
+  checkFlags: (flags) => void sarifSettings(flags),
+  write: (result, outputs, options) => writeSarif(result, outputs, sarifSettings(options.flags), options.ruleDoc),
+};
+
+function fullRun(result: ScanResult, driver: Sarif.ToolComponent): PlannedRun {
+  return {
+    run: {
       tool: { driver },
-      invocations: [{ executionSuccessful: successful, toolExecutionNotifications: notifications }],
-      results: result.findings.map((finding) => toResult(finding, ruleIndex, 'full')),
+      invocations: [{ executionSuccessful: result.scan.complete, toolExecutionNotifications: scanNotifications(result) }],
+      results: [],
       columnKind: 'unicodeCodePoints',
       properties: { summary: result.summary },
-    };
-    return [log([run])];
-  }
+    },
+    findings: result.findings,
+  };
+}
 
+function githubRuns(result: ScanResult, driver: Sarif.ToolComponent): PlannedRun[] {
+  const notifications = scanNotifications(result);
   const groups = new Map<string, Finding[]>();
   for (const category of readCategories(result)) groups.set(category, []);
   const withheld = withheldCategories(result);
@@ -86,7 +156,7 @@ export function sarifLogs(result: ScanResult, options: SarifOptions): Sarif.Log[
   for (const category of withheld) groups.delete(category);
   if (groups.size === 0) groups.set(CATEGORY.status, []);
 
-  const runs: Sarif.Run[] = [...groups.keys()].sort().map((category) => {
+  return [...groups.keys()].sort().map((category) => {
     const findings = groups.get(category)!;
     const runNotifications = [...notifications];
     let kept = findings;
@@ -102,21 +172,65 @@ export function sarifLogs(result: ScanResult, options: SarifOptions): Sarif.Log[
       });
     }
     return {
-      tool: { driver },
-      automationDetails: { id: `${category}/` },
-      invocations: [{ executionSuccessful: successful, toolExecutionNotifications: runNotifications }],
-      results: kept.map((finding) => toResult(finding, ruleIndex, 'github')),
-      columnKind: 'unicodeCodePoints',
+      run: {
+        tool: { driver },
+        automationDetails: { id: `${category}/` },
+        invocations: [{ executionSuccessful: result.scan.complete, toolExecutionNotifications: runNotifications }],
+        results: [],
+        columnKind: 'unicodeCodePoints',
+      },
+      findings: kept,
     };
   });
-  const perFile = Math.min(options.maxRunsPerFile ?? GITHUB_LIMITS.runsPerFile, GITHUB_LIMITS.maxRunsPerFile);
-  const logs: Sarif.Log[] = [];
-  for (let i = 0; i < runs.length; i += perFile) logs.push(log(runs.slice(i, i + perFile)));
-  return logs;
 }
 
-function log(runs: Sarif.Run[]): Sarif.Log {
-  return { $schema: SCHEMA, version: '2.1.0', runs };
+/**
+ * One SARIF log's text, as `JSON.stringify(log, null, 2)` would write it,
+ * but a run and a result at a time: each run's members are stringified
+ * around its results, and each result on its own.
+ */
+function* logPieces(runs: readonly PlannedRun[], ruleIndex: ReadonlyMap<string, number>, profile: SarifProfile): Generator<string> {
+  const [logHead, logTail] = around({ $schema: SCHEMA, version: '2.1.0', runs: HOLE }, 'runs', '');
+  let out = `${logHead}[\n`;
+  for (let r = 0; r < runs.length; r++) {
+    const { run, findings } = runs[r]!;
+    const [runHead, runTail] = around({ ...run, results: HOLE }, 'results', RUN_PAD);
+    out += `${r ? ',\n' : ''}${RUN_PAD}${runHead}`;
+    if (findings.length === 0) out += '[]';
+    else {
+      out += '[';
+      for (let i = 0; i < findings.length; i++) {
+        out += `${i ? ',' : ''}\n${RESULT_PAD}${indented(toResult(findings[i]!, ruleIndex, profile), RESULT_PAD)}`;
+        if (out.length >= PIECE) {
+          yield out;
+          out = '';
+        }
+      }
+      out += `\n${RESULT_PAD.slice(2)}]`;
+    }
+    out += runTail;
+  }
+  yield `${out}\n  ]${logTail}\n`;
+}
+
+/** Runs sit at this depth in a log, results one deeper (two spaces a level, as JSON.stringify indents). */
+const RUN_PAD = '    ';
+const RESULT_PAD = '        ';
+/** Stands for a member written apart; the quotes around it only appear where the member's value is. */
+const HOLE = '\u0000keyscope-written-apart\u0000';
+
+/** `JSON.stringify(value, null, 2)` as if written `pad` deep in a larger document. */
+function indented(value: unknown, pad: string): string {
+  const text = JSON.stringify(value, null, 2);
+  return pad ? text.replace(/\n/g, `\n${pad}`) : text;
+}
+
+/** The text of `value` before and after its member `key` (whose value is HOLE), indented `pad` deep. */
+function around(value: object, key: string, pad: string): [string, string] {
+  const text = indented(value, pad);
+  const marker = `${JSON.stringify(key)}: ${JSON.stringify(HOLE)}`;
+  const at = text.indexOf(marker);
+  return [text.slice(0, at + key.length + 4), text.slice(at + marker.length)];
 }
 
 /** Every category the scan read completely enough to report on, even with no findings (so fixed alerts close). */
@@ -172,28 +286,27 @@ function categoryOf(location: FindingLocation, subscriptionId: string | undefine
   return CATEGORY.azure(subscriptionId ?? 'unknown-subscription');
 }
 
-function toolDriver(result: ScanResult, options: SarifOptions): Sarif.ToolComponent {
+function toolDriver(result: ScanResult, ruleDoc: ReportOptions['ruleDoc']): Sarif.ToolComponent {
   return {
     name: 'keyscope',
     version: result.tool.version,
     semanticVersion: result.tool.version,
     informationUri: 'https://github.com/keyscope-dev/keyscope',
-    rules: result.rules.map((rule) => reportingDescriptor(rule, options)),
+    rules: result.rules.map((rule) => reportingDescriptor(rule, ruleDoc(rule.id))),
   };
 }
 
-function reportingDescriptor(rule: CompiledRule, options: SarifOptions): Sarif.ReportingDescriptor {
+function reportingDescriptor(rule: CompiledRule, doc: RuleDoc | undefined): Sarif.ReportingDescriptor {
   const d = rule.definition;
   const fix = [d.remediation.summary, `Azure CLI: ${d.remediation.az}`].filter(Boolean).join('\n');
-  const markdown =
-    options.ruleHelp?.get(d.id) ?? `**${d.title}**\n\n${d.description}\n\n${d.rationale}\n\n\`\`\`sh\n${d.remediation.az}\n\`\`\``;
+  const markdown = doc?.markdown ?? `**${d.title}**\n\n${d.description}\n\n${d.rationale}\n\n\`\`\`sh\n${d.remediation.az}\n\`\`\``;
   return {
     id: d.id,
     name: pascalCase(d.id),
     shortDescription: { text: d.title },
     fullDescription: { text: d.description.trim() },
     help: { text: `${d.rationale.trim()}\n\n${fix}`, markdown },
-    ...(options.helpUris?.has(d.id) ? { helpUri: options.helpUris.get(d.id) } : {}),
+    ...(doc?.url === undefined ? {} : { helpUri: doc.url }),
     defaultConfiguration: { level: LEVEL[d.severity] },
     properties: {
       tags: ['security', ...(d.tags ?? [])],
@@ -286,12 +399,18 @@ function physical(file: string, line: number, column: number): Sarif.PhysicalLoc
   return { artifactLocation: { uri: relativeUri(file) }, region: { startLine: line, startColumn: column } };
 }
 
+/** Characters `encodeURIComponent` leaves as they are, and the separator. */
+const URI_SAFE = /^[\w\-.!~*'()/]*$/;
+
 /** A repository-relative URI: forward slashes, no leading slash, each segment escaped. */
 export function relativeUri(file: string): string {
-  return file
+  const relative = file
     .replace(/\\/g, '/')
     .replace(/^(\.\/)+/, '')
-    .replace(/^\/+/, '')
+    .replace(/^\/+/, '');
+  // Resource ids rarely need escaping: one test spares splitting and joining every result's path.
+  if (URI_SAFE.test(relative)) return relative;
+  return relative
     .split('/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');
@@ -332,20 +451,4 @@ function scanNotifications(result: ScanResult): Sarif.Notification[] {
     });
   }
   return notifications;
-}
-
-/** Each SARIF log as the JSON text of one file. */
-export function sarifFiles(result: ScanResult, options: SarifOptions): string[] {
-  return sarifLogs(result, options).map((one) => `${JSON.stringify(one, null, 2)}\n`);
-}
-
-/**
- * The SARIF reporter, for a single document. The GitHub profile may need
- * several files; the CLI writes those itself (name.1.sarif, name.2.sarif...)
- * and refuses to put them on one stream, where they would not be one JSON.
- */
-export function* renderSarif(result: ScanResult, options: SarifOptions): Iterable<string> {
-  const files = sarifFiles(result, options);
-  if (files.length !== 1) throw new Error(`the SARIF report needs ${files.length} files: write it with --output sarif=FILE`);
-  yield files[0]!;
 }

@@ -2,7 +2,7 @@ import { describeEvidence, isOpen, type Finding, type ScanResult } from '../find
 import type { Severity } from '../rules/index.js';
 import { noticeSummary, problemAt } from './notices.js';
 import { postureLine, postureTotal } from './posture-text.js';
-import type { Reporter, ReportOptions } from './reporter.js';
+import { PIECE, singleDocument, type ReportOptions } from './reporter.js';
 
 const SEVERITY_COLOUR: Record<Severity, string> = {
   critical: '\u001b[1;35m',
@@ -42,7 +42,7 @@ export function locationText(finding: Finding): string {
 /** A readable report for a terminal: findings grouped by rule, then totals and what was not read. */
 const MAX_SUBSCRIPTION_LINES = 20;
 
-export const renderText: Reporter = function* (result: ScanResult, options: ReportOptions) {
+export function* renderText(result: ScanResult, options: Pick<ReportOptions, 'color'>): Generator<string> {
   const paint = (code: string, text: string): string => (options.color ? `${code}${text}${RESET}` : text);
   const rulesById = new Map(result.rules.map((rule) => [rule.id, rule]));
   let current: string | undefined;
@@ -68,7 +68,7 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
       for (const evidence of finding.evidence) out += `              ${describeEvidence(evidence)}\n`;
       if (where) out += `              ${paint(DIM, `at ${where}`)}\n`;
     }
-    if (out.length > 1 << 16) {
+    if (out.length > PIECE) {
       yield out;
       out = '';
     }
@@ -109,4 +109,7 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
     out += `${paint('\u001b[32m', 'No findings.')}\n`;
   }
   yield out;
-};
+}
+
+/** `--format text`. */
+export const textFormat = singleDocument('text', '.txt', renderText);

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { parse } from 'yaml';
 import { root, runCli } from '../helpers.js';
 import { checkedSarif } from '../support/sarif-check.js';
@@ -73,6 +74,7 @@ describe('the GitHub Action (action.yml)', () => {
       'fail-on-new',
       'baseline',
       'exemptions',
+      'export',
     ];
     for (const flag of flags) {
       expect(Object.keys(action.inputs)).toContain(flag);
@@ -113,5 +115,38 @@ describe('the GitHub Action (action.yml)', () => {
       scan: { sources: unknown[] };
     };
     expect(report.scan.sources).toHaveLength(2);
+  });
+
+  test('input patterns expand to every shard in a fixed order: the final job of a sharded scan restores each header', () => {
+    const shards = mkdtempSync(path.join(tmpdir(), 'keyscope-action-shards-'));
+    const unread = '0b7e1d2c-3a4f-4b5c-8d6e-7f8091a2b3c4';
+    const header = (covered: string[], problems: unknown[]): string =>
+      `${JSON.stringify({ keyscopeExport: 1, scope: 'shard', subscriptions: covered, covered, notRead: [], problems })}\n`;
+    const records = (file: string): string =>
+      (JSON.parse(readFileSync(path.join(root, file), 'utf8')) as unknown[]).map((record) => `${JSON.stringify(record)}\n`).join('');
+    writeFileSync(
+      path.join(shards, 'b.ndjson.gz'),
+      gzipSync(header(['3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11'], []) + records('examples/inventory.json')),
+    );
+    writeFileSync(
+      path.join(shards, 'a.ndjson.gz'),
+      gzipSync(header([], [{ code: 'subscription-not-read', message: 'not readable', target: unread }])),
+    );
+    const run = runScanStep({ input: `${shards}/*.ndjson.gz`, 'fail-on': 'none' });
+    expect(run.stderr).toBe('');
+    expect(run.output).toBe('exit-code=3\n');
+    const report = JSON.parse(readFileSync(path.join(path.dirname(run.sarifDir), 'keyscope.json'), 'utf8')) as {
+      scan: { sources: { target: string; resources: number }[]; errors: unknown[]; scopes: string[] };
+    };
+    expect(report.scan.sources.map((source) => [path.basename(source.target), source.resources])).toEqual([
+      ['a.ndjson.gz', 0],
+      ['b.ndjson.gz', 17],
+    ]);
+    expect(report.scan.errors).toEqual([{ code: 'subscription-not-read', message: 'not readable', target: unread }]);
+    expect(report.scan.scopes).toEqual(['3f2a1c9e-7b4d-4e8a-9c1f-2d6b8a0e5f11']);
+
+    // A pattern that matches nothing is not skipped: the scan says the input cannot be read.
+    const missing = runScanStep({ input: `${shards}/*.missing.gz`, 'fail-on': 'none' });
+    expect(missing.output).toBe('exit-code=2\n');
   });
 });

@@ -121,7 +121,15 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
     expect(sqlFailures).toBe(150);
 
     // --export then --input: byte-identical findings.
-    const exported = readFileSync(snapshot, 'utf8').trimEnd().split('\n');
+    const [header, ...exported] = readFileSync(snapshot, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(header!)).toEqual({
+      keyscopeExport: 1,
+      scope: '30 subscriptions',
+      subscriptions: tenant.subscriptions,
+      covered: tenant.subscriptions,
+      notRead: [],
+      problems: [],
+    });
     expect(exported).toHaveLength(read.length + keys);
     expect(JSON.parse(exported[0]!)).toEqual(expect.objectContaining({ origin: { kind: 'graph', subscriptionId: expect.any(String) } }));
     const replay = runCli(['scan', '--input', snapshot, '--format', 'json', ...rules]);

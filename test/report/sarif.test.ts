@@ -5,7 +5,7 @@ import type { Log } from 'sarif';
 import { type Engine } from '../../src/engine/index.js';
 import { runScan, type ScanResult } from '../../src/findings/index.js';
 import type { Resource, ScanProblem } from '../../src/model/index.js';
-import { CATEGORY, GITHUB_LIMITS, pseudoPath, sarifLogs } from '../../src/report/index.js';
+import { CATEGORY, GITHUB_LIMITS, pseudoPath, writeSarif, type SarifSettings } from '../../src/report/index.js';
 import type { InventorySource, ReadOptions, SourceBatch } from '../../src/sources/index.js';
 import { buildEngine, loadDefinitions, selectDefinitions } from '../../src/cli/rule-set.js';
 import { loadConfig } from '../../src/rules/index.js';
@@ -179,13 +179,29 @@ function vault(subscription: string, name: string, purgeProtection: boolean): Re
 const SUB_A = 'aaaaaaaa-0000-0000-0000-000000000001';
 const SUB_B = 'bbbbbbbb-0000-0000-0000-000000000002';
 
+/** The SARIF logs the reporter writes for a result, each file parsed (written in pieces, as the CLI writes them). */
+async function sarifLogs(result: ScanResult, settings: SarifSettings): Promise<Log[]> {
+  const files: string[] = [];
+  const collect = (pieces: Iterable<string>): Promise<void> => {
+    files.push([...pieces].join(''));
+    return Promise.resolve();
+  };
+  const outputs = {
+    file: path.join(work, 'logs.sarif'),
+    write: collect,
+    writeFile: (_file: string, pieces: Iterable<string>) => collect(pieces),
+  };
+  await writeSarif(result, outputs, settings, () => undefined);
+  return files.map((text) => JSON.parse(text) as Log);
+}
+
 async function scan(resources: Resource[], problems: ScanProblem[] = [], covered: string[] = []): Promise<ScanResult> {
   return runScan(engine(), [new FixedSource(resources, problems, covered)], { version: 'test' });
 }
 
 describe('a subscription that could not be read keeps its alerts open', () => {
   test('its category gets no run, so GitHub keeps its alerts; the other subscription is reported in full', async () => {
-    const previous = sarifLogs(await scan([vault(SUB_A, 'kv-a', false), vault(SUB_B, 'kv-b', false)]), { profile: 'github' });
+    const previous = await sarifLogs(await scan([vault(SUB_A, 'kv-a', false), vault(SUB_B, 'kv-b', false)]), { profile: 'github' });
     const previousCategories = previous.flatMap((l) => l.runs.map((r) => r.automationDetails!.id));
     expect(previousCategories).toEqual([`${CATEGORY.azure(SUB_A)}/`, `${CATEGORY.azure(SUB_B)}/`]);
     const bAlerts = previous.flatMap((l) =>
@@ -199,7 +215,7 @@ describe('a subscription that could not be read keeps its alerts open', () => {
       [{ code: 'subscription-not-read', message: 'not in resourcecontainers (RBAC?)', target: SUB_B }],
       [SUB_A],
     );
-    const current = sarifLogs(now, { profile: 'github' });
+    const current = await sarifLogs(now, { profile: 'github' });
     const runs = current.flatMap((l) => l.runs);
     // GitHub closes an alert only when a newer analysis of the same category lacks it: B has no newer analysis.
     expect(runs.map((r) => r.automationDetails!.id)).toEqual([`${CATEGORY.azure(SUB_A)}/`]);
@@ -216,7 +232,7 @@ describe('a subscription that could not be read keeps its alerts open', () => {
 
   test('a failed call for one resource withholds only its subscription', async () => {
     const keyId = `/subscriptions/${SUB_B}/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-b/keys/cmk`;
-    const logs = sarifLogs(
+    const logs = await sarifLogs(
       await scan(
         [vault(SUB_A, 'kv-a', false), vault(SUB_B, 'kv-b', false)],
         [{ code: 'enrichment-failed', message: '403 reading the key', target: keyId }],
@@ -227,7 +243,7 @@ describe('a subscription that could not be read keeps its alerts open', () => {
   });
 
   test('a subscription read with nothing wrong still gets its (empty) run, so fixed alerts close', async () => {
-    const logs = sarifLogs(await scan([vault(SUB_A, 'kv-a', true)], [], [SUB_A, SUB_B]), { profile: 'github' });
+    const logs = await sarifLogs(await scan([vault(SUB_A, 'kv-a', true)], [], [SUB_A, SUB_B]), { profile: 'github' });
     expect(logs[0]!.runs.map((r) => [r.automationDetails!.id, r.results!.length])).toEqual([
       [`${CATEGORY.azure(SUB_A)}/`, 0],
       [`${CATEGORY.azure(SUB_B)}/`, 0],
@@ -304,10 +320,26 @@ describe("GitHub's limits", () => {
       v.properties = { enableSoftDelete: true, softDeleteRetentionInDays: 7 }; // fails purge, RBAC, retention
       return v;
     });
-    const [first] = sarifLogs(await scan(resources), { profile: 'github' });
+    const [first] = await sarifLogs(await scan(resources), { profile: 'github' });
     const run = first!.runs[0]!;
     expect(run.results).toHaveLength(GITHUB_LIMITS.resultsPerRun);
     expect(run.results!.filter((r) => r.ruleId === 'keyvault.purge-protection')).toHaveLength(9000);
     expect(run.invocations![0]!.toolExecutionNotifications!.map((n) => n.descriptor!.id)).toEqual(['results-truncated']);
+  });
+
+  test('a file takes no further run once its results would pass 30,000 (GitHub rejects files over 10 MB of gzip)', async () => {
+    const resources = Array.from({ length: 10_800 }, (_, i) => {
+      const v = vault(i % 2 ? SUB_B : SUB_A, `kv-${i}`, false);
+      v.properties = { enableSoftDelete: true, softDeleteRetentionInDays: 7 }; // fails purge, RBAC, retention
+      return v;
+    });
+    const result = await scan(resources);
+    const logs = await sarifLogs(result, { profile: 'github' });
+    // 16,200 results a subscription: two runs would be 32,400 in one file.
+    expect(logs.map((l) => l.runs.map((r) => [r.automationDetails!.id, r.results!.length]))).toEqual([
+      [[`${CATEGORY.azure(SUB_A)}/`, 16_200]],
+      [[`${CATEGORY.azure(SUB_B)}/`, 16_200]],
+    ]);
+    expect(GITHUB_LIMITS.resultsPerFile).toBe(30_000);
   });
 });

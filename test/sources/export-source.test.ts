@@ -1,3 +1,7 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Resource, ScanProblem } from '../../src/model/index.js';
 import { ExportSource, parseBlock } from '../../src/sources/index.js';
 import { fixture } from '../helpers.js';
@@ -37,6 +41,33 @@ describe('ExportSource', () => {
   test('reads gzip files', async () => {
     const { resources } = await readAll(fixture('inventories', 'three-vaults.ndjson.gz'));
     expect(resources).toHaveLength(3);
+  });
+
+  test('gzip is told by its first bytes, not its name; a header line is taken off and later lines keep their numbers', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'keyscope-export-source-'));
+    const plain = readFileSync(fixture('inventories', 'three-vaults.ndjson'));
+    const header = `${JSON.stringify({ keyscopeExport: 1, scope: 'tenant', subscriptions: [], covered: [], notRead: [], problems: [] })}\n`;
+    const cases: [string, Buffer][] = [
+      ['gzip-named.json', gzipSync(plain)],
+      ['plain-named.ndjson.gz', plain],
+      ['with-header.ndjson', Buffer.concat([Buffer.from(header), plain])],
+      ['with-header.ndjson.gz', gzipSync(Buffer.concat([Buffer.from(header), plain]))],
+    ];
+    for (const [name, bytes] of cases) {
+      const file = path.join(dir, name);
+      writeFileSync(file, bytes);
+      const { resources, problems } = await readAll(file);
+      const firstLine = name.startsWith('with-header') ? 2 : 1;
+      expect([name, problems, resources.map((resource) => (resource.origin as { line: number }).line)]).toEqual([
+        name,
+        [],
+        [firstLine, firstLine + 1, firstLine + 2],
+      ]);
+    }
+    // A malformed record after a header is located on its own line.
+    const broken = path.join(dir, 'broken.ndjson');
+    writeFileSync(broken, `${header}${plain.toString('utf8').split('\n')[0]}\n{"id": oops}\n`);
+    expect((await readAll(broken)).problems).toEqual([expect.objectContaining({ code: 'input-invalid', line: 3 })]);
   });
 
   test('a malformed line is a fatal problem naming the line, after the records before it', async () => {

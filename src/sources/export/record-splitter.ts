@@ -69,8 +69,17 @@ function isSpace(c: number): boolean {
 }
 
 export class RecordSplitter {
-  /** `skip` names types whose records are handed out without their text (they are counted, not parsed). */
-  constructor(private readonly skip?: SkipType) {}
+  /**
+   * `skip` names types whose records are handed out without their text (they
+   * are counted, not parsed); `firstLine` is the line the first byte is on
+   * (2 after an export's header line, which the reader takes off first).
+   */
+  constructor(
+    private readonly skip?: SkipType,
+    firstLine = 1,
+  ) {
+    this.line = firstLine;
+  }
 
   private carry: Buffer | undefined;
   private mode: Mode = 'start';

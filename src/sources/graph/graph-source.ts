@@ -14,6 +14,7 @@ import { planGraph, type GraphPlan, type TypeReads } from './plan.js';
 import type { GraphLog } from './progress.js';
 import { chunk, expectedSubscriptions, scopeLabel, type GraphScope } from './scope.js';
 import { Snapshot } from './snapshot.js';
+import { EXPORT_HEADER_VERSION } from '../export/header.js';
 
 /** Everything a live scan needs, decided by the command line. */
 export interface GraphSourceOptions {
@@ -23,7 +24,7 @@ export interface GraphSourceOptions {
   credential: TokenCredential;
   settings: AzureSettings;
   log: GraphLog;
-  /** `--export FILE`: write what was fetched as NDJSON. */
+  /** `--export FILE`: write what was fetched as NDJSON (gzip when FILE ends in `.gz`), after a header of what was covered. */
   exportFile?: string;
   clock?: Clock;
 }
@@ -42,7 +43,7 @@ interface RunContext {
   enricher: Enricher;
   snapshot: Snapshot | undefined;
   report: (problem: ScanProblem) => void;
-  covered: ((subscriptionId: string) => void) | undefined;
+  covered: (subscriptionId: string) => void;
 }
 
 /**
@@ -66,12 +67,21 @@ export class GraphSource implements InventorySource {
     const { options } = this;
     const target = scopeLabel(options.scope);
     const reported = new Set<string>();
+    // What the export's header records: every problem reported and every subscription covered.
+    const problems: ScanProblem[] = [];
+    const covered: string[] = [];
+    let expected: string[] = [];
     // One problem per code and target: a subscription missing from coverage and then failing a query is one entry.
     const report = (problem: ScanProblem): void => {
       const key = `${problem.code}\u0000${problem.target}`;
       if (reported.has(key)) return;
       reported.add(key);
+      problems.push(problem);
       read.report(problem);
+    };
+    const cover = (subscription: string): void => {
+      covered.push(subscription.toLowerCase());
+      read.covered?.(subscription);
     };
     const types = read.wanted ? options.types.filter((entry) => read.wanted!.has(entry.type.toLowerCase())) : options.types;
     const plan = planGraph(types);
@@ -97,7 +107,7 @@ export class GraphSource implements InventorySource {
     try {
       let subscriptions: string[];
       try {
-        subscriptions = await expectedSubscriptions(options.scope, arm);
+        subscriptions = expected = await expectedSubscriptions(options.scope, arm);
       } catch (error) {
         const code = isAuthenticationError(error) ? 'auth-failed' : 'scope-unreadable';
         report({ code, message: `cannot list the subscriptions of the scope: ${describeError(error)}`, target, fatal: true });
@@ -116,7 +126,7 @@ export class GraphSource implements InventorySource {
         enricher: new Enricher(arm, plan, reads, options.log),
         snapshot,
         report,
-        covered: read.covered,
+        covered: cover,
       };
       for (const run of chunk(subscriptions, MAX_SUBSCRIPTIONS_PER_REQUEST)) yield* this.scanRun(run, context);
     } catch (error) {
@@ -125,7 +135,15 @@ export class GraphSource implements InventorySource {
     } finally {
       options.log.done();
       try {
-        await snapshot?.close();
+        const done = new Set(covered);
+        await snapshot?.close({
+          keyscopeExport: EXPORT_HEADER_VERSION,
+          scope: target,
+          subscriptions: expected,
+          covered: [...done].sort(),
+          notRead: expected.filter((subscription) => !done.has(subscription)),
+          problems,
+        });
       } catch (error) {
         report({
           code: 'export-unwritable',
@@ -220,7 +238,7 @@ export class GraphSource implements InventorySource {
       }
     }
     for (const subscription of subscriptions) {
-      if (!incomplete.has(subscription)) context.covered?.(subscription);
+      if (!incomplete.has(subscription)) context.covered(subscription);
       log.subscriptionDone();
     }
   }
