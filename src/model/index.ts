@@ -8,6 +8,7 @@ export {
   type PlanOrigin,
   type SourcePoint,
   typeKey,
+  isDeployed,
   subscriptionOf,
   isSubscriptionId,
   subscriptionNamedBy,

@@ -88,6 +88,19 @@ export interface ExampleOrigin {
 
 export type Origin = ExportOrigin | GraphOrigin | TemplateOrigin | PlanOrigin | ExampleOrigin;
 
+/**
+ * Does the record show what Azure holds now (a live or exported inventory),
+ * rather than what a template or plan declares? Only such records cover a
+ * subscription: a key missing from a vault read this way is missing, and a
+ * subscription read this way had its role assignments read. A rule's
+ * example stands for a deployed resource, so `rules test` can show a
+ * dangling key. Takes a finding's location as well as an origin.
+ */
+export function isDeployed(origin: { readonly kind: string } | undefined): boolean {
+  const kind = origin?.kind;
+  return kind === 'export' || kind === 'graph' || kind === 'example';
+}
+
 /** The lower-cased type used for matching rules to resources. */
 export function typeKey(resource: Pick<Resource, 'type'>): string {
   return resource.type.toLowerCase();

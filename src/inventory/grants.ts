@@ -1,0 +1,166 @@
+import { isDeployed, sortByIds, subscriptionOf, typeKey, type Resource } from '../model/index.js';
+import type { KeyReferenceSpec } from './key-references.js';
+import { canonicalUnknown, readPath, text } from './read.js';
+import type { IdentityRef, KeyLink } from './relation-types.js';
+import { KEY_ROLES, roleGuidOf } from './roles.js';
+
+// Why an identity is not known, for the reasons that name nothing: one object each, shared by every reference.
+export const REFERENCE_PENDING: IdentityRef = { unknown: 'the reference is only known at deployment' };
+const SERVICE_IDENTITY_PENDING: IdentityRef = { unknown: 'the identity the service uses is only known at deployment' };
+const COSMOS_FIRST_PARTY: IdentityRef = {
+  unknown: 'the account uses the Azure Cosmos DB first-party identity, whose object id differs per tenant',
+};
+const IDENTITY_BLOCK_PENDING: IdentityRef = { unknown: 'the resource identity is only known at deployment' };
+const NO_PRINCIPAL: IdentityRef = {
+  unknown: 'the record has no system-assigned principal id (Azure assigns it when it creates the identity)',
+};
+
+/** The identity a data resource unwraps its key with, as its record names it (first pass). */
+export function identityOf(
+  resource: Resource,
+  spec: KeyReferenceSpec,
+  root: unknown,
+  unknown: readonly string[] | undefined,
+  prefix: string,
+): IdentityRef {
+  let named: string | undefined;
+  if (spec.identity) {
+    const read = readPath(root, spec.identity.path, unknown, prefix);
+    if (!read.known) return SERVICE_IDENTITY_PENDING;
+    named = text(read);
+    if (named && spec.identity.form === 'cosmosDefaultIdentity') {
+      if (/^firstpartyidentity$/i.test(named)) return COSMOS_FIRST_PARTY;
+      named = /^userassignedidentity=(.+)$/i.exec(named)?.[1];
+    }
+  }
+  const identityUnknown = canonicalUnknown(resource.unknown);
+  const identityBlock = readPath(resource, 'identity', identityUnknown);
+  if (!identityBlock.known) return IDENTITY_BLOCK_PENDING;
+  const block = identityBlock.value;
+  if (named) {
+    const assigned = readPath(block, 'userAssignedIdentities', undefined);
+    const map = assigned.known && assigned.value && typeof assigned.value === 'object' ? (assigned.value as Record<string, unknown>) : {};
+    for (const [id, value] of Object.entries(map)) {
+      const clientId = text(readPath(value, 'clientId', undefined));
+      const matches =
+        spec.identity!.form === 'clientId' ? clientId?.toLowerCase() === named.toLowerCase() : id.toLowerCase() === named.toLowerCase();
+      if (!matches) continue;
+      const principalId = text(readPath(value, 'principalId', undefined));
+      return principalId
+        ? { principalId: principalId.toLowerCase(), form: 'UserAssigned', resourceId: id }
+        : { unknown: `the principal id of ${id} is not in the record` };
+    }
+    return { unknown: `the user-assigned identity ${named} is not attached to the resource` };
+  }
+  const principalId = text(readPath(block, 'principalId', undefined));
+  return principalId ? { principalId: principalId.toLowerCase(), form: 'SystemAssigned' } : NO_PRINCIPAL;
+}
+
+interface RoleAssignment {
+  principalId: string;
+  roleGuid: string;
+  scope: string;
+  id: string;
+}
+
+/** A principal's grants on a key: how the vault authorizes, and each access policy or role assignment that covers the key. */
+export interface KeyGrants {
+  authorization: string;
+  grants: Record<string, unknown>[];
+  /** Why the grants may be incomplete (a role keyscope cannot evaluate). */
+  unknown?: string;
+}
+
+/** The role assignments a scan read, by principal, and what they grant on a key. */
+export class Grants {
+  private readonly assignments = new Map<string, RoleAssignment[]>();
+  /** Subscriptions (lower-case) with role assignments read. */
+  private readonly assignmentScopes = new Set<string>();
+
+  /** Keeps a role assignment that can touch keys; notes its subscription as read. */
+  addAssignment(resource: Resource): void {
+    const unknown = canonicalUnknown(resource.unknown);
+    const principalId = text(readPath(resource, 'properties.principalId', unknown));
+    const roleDefinitionId = text(readPath(resource, 'properties.roleDefinitionId', unknown));
+    const scope = text(readPath(resource, 'properties.scope', unknown)) ?? scopeOfAssignmentId(resource.id);
+    const subscription = subscriptionOf(resource);
+    if (subscription && isDeployed(resource.origin)) this.assignmentScopes.add(subscription.toLowerCase());
+    if (!principalId || !roleDefinitionId || !scope) return;
+    const guid = roleGuidOf(roleDefinitionId);
+    if (KEY_ROLES.get(guid)?.keyPermissions.length === 0) return; // cannot touch keys: no need to keep it
+    const list = this.assignments.get(principalId.toLowerCase()) ?? [];
+    list.push({ principalId: principalId.toLowerCase(), roleGuid: guid, scope: scope.toLowerCase().replace(/\/+$/, ''), id: resource.id });
+    this.assignments.set(principalId.toLowerCase(), list);
+  }
+
+  /** The principal's grants on the key, or why they cannot be known. */
+  grantsOf(link: KeyLink, principalId: string): string | KeyGrants {
+    if (!link.key || !link.store) return 'the key is not in the scan';
+    const store = link.store;
+    if (typeKey(store) !== 'microsoft.keyvault/vaults')
+      return 'Managed HSM grants key access through its local RBAC, which Azure Resource Manager does not show';
+    const unknown = canonicalUnknown(store.unknown);
+    const rbac = readPath(store, 'properties.enableRbacAuthorization', unknown);
+    if (!rbac.known) return 'the vault permission model is only known at deployment';
+    if (rbac.value === true || rbac.value === 'true') {
+      const subscription = subscriptionOf(store)?.toLowerCase();
+      if (!subscription || !this.assignmentScopes.has(subscription))
+        return `the role assignments of subscription ${subscription ?? '(unknown)'} were not read`;
+      const keyId = link.key.id.toLowerCase();
+      const storeId = store.id.toLowerCase();
+      const grants: Record<string, unknown>[] = [];
+      let unknownRole: string | undefined;
+      for (const assignment of this.assignments.get(principalId) ?? []) {
+        const level = scopeLevel(assignment.scope, keyId, storeId);
+        if (!level) continue;
+        const role = KEY_ROLES.get(assignment.roleGuid);
+        if (!role) unknownRole = `role definition ${assignment.roleGuid} is not a built-in role keyscope knows`;
+        grants.push({
+          via: 'roleAssignment',
+          id: assignment.id,
+          scope: assignment.scope,
+          scopeLevel: level,
+          role: role?.name ?? assignment.roleGuid,
+          ...(role ? { permissions: [...role.keyPermissions] } : {}),
+        });
+      }
+      return {
+        authorization: 'rbac',
+        grants: sortByIds(grants, (grant) => String(grant['id'])),
+        ...(unknownRole ? { unknown: unknownRole } : {}),
+      };
+    }
+    const policies = readPath(store, 'properties.accessPolicies', unknown);
+    if (!policies.known) return 'the vault access policies are only known at deployment';
+    const grants: Record<string, unknown>[] = [];
+    for (const policy of Array.isArray(policies.value) ? policies.value : []) {
+      const objectId = text(readPath(policy, 'objectId', undefined));
+      if (objectId?.toLowerCase() !== principalId) continue;
+      const keys = readPath(policy, 'permissions.keys', undefined);
+      grants.push({
+        via: 'accessPolicy',
+        scope: store.id,
+        scopeLevel: 'keyStore',
+        permissions: Array.isArray(keys.known ? keys.value : undefined) ? [...(keys as { value: unknown[] }).value] : [],
+      });
+    }
+    return { authorization: 'accessPolicy', grants };
+  }
+}
+
+function scopeOfAssignmentId(id: string): string | undefined {
+  const at = id.toLowerCase().indexOf('/providers/microsoft.authorization/roleassignments/');
+  return at >= 0 ? id.slice(0, at) || '/' : undefined;
+}
+
+/** How wide a role assignment's scope is, seen from a key; undefined when it does not cover the key. */
+export function scopeLevel(scope: string, keyId: string, storeId: string): string | undefined {
+  if (scope === keyId) return 'key';
+  if (scope === storeId) return 'keyStore';
+  if (scope === '' || scope === '/') return 'tenant';
+  if (scope.includes('/providers/microsoft.management/managementgroups/')) return 'managementGroup';
+  if (!keyId.startsWith(`${scope}/`)) return undefined;
+  if (/^\/subscriptions\/[^/]+$/.test(scope)) return 'subscription';
+  if (/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/.test(scope)) return 'resourceGroup';
+  return 'other';
+}

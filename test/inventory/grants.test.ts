@@ -1,0 +1,110 @@
+import { CONSUMERS_BY_TYPE } from '../../src/inventory/index.js';
+import { Grants, identityOf } from '../../src/inventory/grants.js';
+import type { KeyLink } from '../../src/inventory/relation-types.js';
+import type { Resource } from '../../src/model/index.js';
+import { assignment, cosmos, key, managedHsm, RG, SUB, vault } from './records.js';
+
+const COSMOS_SPEC = CONSUMERS_BY_TYPE.get('microsoft.documentdb/databaseaccounts')!.references[0]!;
+const CRYPTO_USER = '12338af0-0e69-4776-bea7-57ae8d297424';
+const ENCRYPTION_USER = 'e147488a-f6f5-4113-8e2d-b22465e65bf6';
+const READER = 'acdd72a7-3385-48ef-bd42-f606fba81ae7';
+
+const identity = (resource: Resource) => identityOf(resource, COSMOS_SPEC, resource, undefined, '');
+const linkTo = (store: Resource, keyRecord: Resource | undefined): KeyLink => ({
+  service: 'cosmosDb',
+  reference: '',
+  state: 'resolved',
+  reason: undefined,
+  storeKind: 'key-vault',
+  address: undefined,
+  key: keyRecord,
+  store,
+  via: undefined,
+  identity: { principalId: 'p', form: 'SystemAssigned' },
+});
+
+describe('the identity a data resource unwraps its key with', () => {
+  test('system-assigned, user-assigned by the identity its record names, or why it is not known', () => {
+    const uami = `${SUB}/Microsoft.ManagedIdentity/userAssignedIdentities/cmk-id`;
+    expect(identity(cosmos('a', 'u'))).toEqual({ principalId: 'principal-a', form: 'SystemAssigned' });
+    expect(
+      identity(
+        cosmos('b', 'u', {
+          identity: { type: 'UserAssigned', userAssignedIdentities: { [uami]: { principalId: 'P-UAMI', clientId: 'c' } } },
+          properties: { defaultIdentity: `UserAssignedIdentity=${uami}` },
+        }),
+      ),
+    ).toEqual({ principalId: 'p-uami', form: 'UserAssigned', resourceId: uami });
+    expect(identity(cosmos('c', 'u', { properties: { defaultIdentity: 'FirstPartyIdentity' } }))).toEqual({
+      unknown: 'the account uses the Azure Cosmos DB first-party identity, whose object id differs per tenant',
+    });
+    expect(identity(cosmos('d', 'u', { properties: { defaultIdentity: `UserAssignedIdentity=${uami}` } }))).toEqual({
+      unknown: `the user-assigned identity ${uami} is not attached to the resource`,
+    });
+    expect(identity({ ...cosmos('e', 'u'), unknown: ['identity'] })).toEqual({
+      unknown: 'the resource identity is only known at deployment',
+    });
+    expect(identity(cosmos('f', 'u', { identity: { type: 'SystemAssigned' } }))).toEqual({
+      unknown: 'the record has no system-assigned principal id (Azure assigns it when it creates the identity)',
+    });
+  });
+});
+
+describe("a principal's grants on a key", () => {
+  const rbacVault = vault('kv', { enableRbacAuthorization: true });
+  const cmk = key('kv', 'cmk');
+
+  test('role assignments at the key, the vault, the subscription and a resource group cover it; another group does not', () => {
+    const grants = new Grants();
+    grants.addAssignment(assignment('at-key', 'p', ENCRYPTION_USER, cmk.id));
+    grants.addAssignment(assignment('at-vault', 'p', CRYPTO_USER, rbacVault.id));
+    grants.addAssignment(assignment('at-rg', 'p', CRYPTO_USER, RG));
+    grants.addAssignment(assignment('other-rg', 'p', CRYPTO_USER, `${RG}-other`));
+    grants.addAssignment(assignment('reader', 'p', READER, rbacVault.id)); // no key permissions: not kept
+    grants.addAssignment(assignment('someone-else', 'q', CRYPTO_USER, cmk.id));
+    const result = grants.grantsOf(linkTo(rbacVault, cmk), 'p');
+    expect(result).toEqual({
+      authorization: 'rbac',
+      grants: [
+        expect.objectContaining({ scopeLevel: 'resourceGroup', role: 'Key Vault Crypto User' }),
+        expect.objectContaining({
+          scopeLevel: 'key',
+          role: 'Key Vault Crypto Service Encryption User',
+          permissions: ['get', 'wrapKey', 'unwrapKey'],
+        }),
+        expect.objectContaining({ scopeLevel: 'keyStore', role: 'Key Vault Crypto User' }),
+      ],
+    });
+  });
+
+  test('an unknown role leaves the grants open; unread assignments, Managed HSM and a missing key say why', () => {
+    const grants = new Grants();
+    expect(grants.grantsOf(linkTo(rbacVault, cmk), 'p')).toBe(
+      'the role assignments of subscription 11111111-2222-3333-4444-555555555555 were not read',
+    );
+    grants.addAssignment(assignment('custom', 'p', '0000aaaa-0000-0000-0000-000000000000', cmk.id));
+    expect(grants.grantsOf(linkTo(rbacVault, cmk), 'p')).toMatchObject({
+      unknown: 'role definition 0000aaaa-0000-0000-0000-000000000000 is not a built-in role keyscope knows',
+    });
+    expect(grants.grantsOf(linkTo(managedHsm('hsm'), key('x', 'k')), 'p')).toBe(
+      'Managed HSM grants key access through its local RBAC, which Azure Resource Manager does not show',
+    );
+    expect(grants.grantsOf(linkTo(rbacVault, undefined), 'p')).toBe('the key is not in the scan');
+  });
+
+  test('access policies: the entries for the principal, with their key permissions', () => {
+    const policyVault = vault('kv', {
+      accessPolicies: [
+        { objectId: 'P', permissions: { keys: ['get', 'wrapKey', 'unwrapKey'] } },
+        { objectId: 'q', permissions: { keys: ['all'] } },
+      ],
+    });
+    expect(new Grants().grantsOf(linkTo(policyVault, cmk), 'p')).toEqual({
+      authorization: 'accessPolicy',
+      grants: [{ via: 'accessPolicy', scope: policyVault.id, scopeLevel: 'keyStore', permissions: ['get', 'wrapKey', 'unwrapKey'] }],
+    });
+    expect(new Grants().grantsOf(linkTo({ ...policyVault, unknown: ['properties.accessPolicies'] }, cmk), 'p')).toBe(
+      'the vault access policies are only known at deployment',
+    );
+  });
+});
