@@ -2,7 +2,7 @@ import { isDeployed, sortByIds, subscriptionOf, typeKey, type Resource } from '.
 import type { KeyReferenceSpec } from './key-references.js';
 import { canonicalUnknown, readPath, text } from './read.js';
 import type { IdentityRef, KeyLink } from './relation-types.js';
-import { KEY_ROLES, roleGuidOf } from './roles.js';
+import { KEY_ROLES, keyPermissionsOf, roleGuidOf, type KeyRole } from './roles.js';
 
 // Why an identity is not known, for the reasons that name nothing: one object each, shared by every reference.
 export const REFERENCE_PENDING: IdentityRef = { unknown: 'the reference is only known at deployment' };
@@ -76,6 +76,35 @@ export class Grants {
   private readonly assignments = new Map<string, RoleAssignment[]>();
   /** Subscriptions (lower-case) with role assignments read. */
   private readonly assignmentScopes = new Set<string>();
+  /** Custom roles by lower-case GUID: their key permissions, or undefined when the definition could not be read. */
+  private readonly customRoles = new Map<string, KeyRole | undefined>();
+  /** Each subscription's (lower-case) management-group ancestors, lower-case names, from its `managementGroupAncestorsChain`. */
+  private readonly ancestry = new Map<string, ReadonlySet<string>>();
+
+  /** Keeps what a role definition that is not a built-in role keyscope knows lets it do with keys. */
+  addRoleDefinition(resource: Resource): void {
+    const guid = roleGuidOf(resource.id);
+    if (KEY_ROLES.has(guid)) return;
+    const unknown = canonicalUnknown(resource.unknown);
+    const permissions = readPath(resource, 'properties.permissions', unknown);
+    const keyPermissions = permissions.known ? keyPermissionsOf(permissions.value) : undefined;
+    const name = text(readPath(resource, 'properties.roleName', unknown)) ?? guid;
+    this.customRoles.set(guid, keyPermissions ? { name, keyPermissions } : undefined);
+  }
+
+  /** Notes a subscription's management-group ancestry (a record without one leaves it unknown). */
+  addSubscription(resource: Resource): void {
+    const subscription = subscriptionOf(resource) ?? /^\/subscriptions\/([^/]+)$/i.exec(resource.id)?.[1];
+    if (!subscription) return;
+    const chain = readPath(resource, 'properties.managementGroupAncestorsChain', canonicalUnknown(resource.unknown));
+    if (!chain.known || !Array.isArray(chain.value)) return;
+    const names = new Set<string>();
+    for (const group of chain.value) {
+      const name = text(readPath(group, 'name', undefined));
+      if (name) names.add(name.toLowerCase());
+    }
+    this.ancestry.set(subscription.toLowerCase(), names);
+  }
 
   /** Keeps a role assignment that can touch keys; notes its subscription as read. */
   addAssignment(resource: Resource): void {
@@ -108,13 +137,19 @@ export class Grants {
         return `the role assignments of subscription ${subscription ?? '(unknown)'} were not read`;
       const keyId = link.key.id.toLowerCase();
       const storeId = store.id.toLowerCase();
+      const ancestors = this.ancestry.get(subscription);
       const grants: Record<string, unknown>[] = [];
       let unknownRole: string | undefined;
       for (const assignment of this.assignments.get(principalId) ?? []) {
-        const level = scopeLevel(assignment.scope, keyId, storeId);
+        const level = scopeLevel(assignment.scope, keyId, storeId, ancestors);
         if (!level) continue;
-        const role = KEY_ROLES.get(assignment.roleGuid);
-        if (!role) unknownRole = `role definition ${assignment.roleGuid} is not a built-in role keyscope knows`;
+        const role = KEY_ROLES.get(assignment.roleGuid) ?? this.customRoles.get(assignment.roleGuid);
+        // A role with no data actions on keys cannot use one, whatever its scope.
+        if (role?.keyPermissions.length === 0) continue;
+        if (!role)
+          unknownRole = this.customRoles.has(assignment.roleGuid)
+            ? `role definition ${assignment.roleGuid} could not be read`
+            : `role definition ${assignment.roleGuid} is neither a built-in role keyscope knows nor among the role definitions read`;
         grants.push({
           via: 'roleAssignment',
           id: assignment.id,
@@ -153,12 +188,22 @@ function scopeOfAssignmentId(id: string): string | undefined {
   return at >= 0 ? id.slice(0, at) || '/' : undefined;
 }
 
-/** How wide a role assignment's scope is, seen from a key; undefined when it does not cover the key. */
-export function scopeLevel(scope: string, keyId: string, storeId: string): string | undefined {
+const MANAGEMENT_GROUP_SCOPE = /^\/providers\/microsoft\.management\/managementgroups\/([^/]+)$/;
+
+/**
+ * How wide a role assignment's scope is, seen from a key; undefined when it
+ * does not cover the key. A management group covers it when it is among the
+ * key's subscription's `ancestors`; with the ancestry not read, any
+ * management group is taken to (erring towards a failure, not a pass).
+ */
+export function scopeLevel(scope: string, keyId: string, storeId: string, ancestors?: ReadonlySet<string>): string | undefined {
   if (scope === keyId) return 'key';
   if (scope === storeId) return 'keyStore';
   if (scope === '' || scope === '/') return 'tenant';
-  if (scope.includes('/providers/microsoft.management/managementgroups/')) return 'managementGroup';
+  if (scope.includes('/providers/microsoft.management/managementgroups/')) {
+    const group = MANAGEMENT_GROUP_SCOPE.exec(scope)?.[1];
+    return !ancestors || (group !== undefined && ancestors.has(group)) ? 'managementGroup' : undefined;
+  }
   if (!keyId.startsWith(`${scope}/`)) return undefined;
   if (/^\/subscriptions\/[^/]+$/.test(scope)) return 'subscription';
   if (/^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+$/.test(scope)) return 'resourceGroup';

@@ -3,7 +3,7 @@ import { maxLevel, STORE_BY_TYPE, storeLevel } from './fips.js';
 import { Grants } from './grants.js';
 import { ObservedResources } from './observe.js';
 import { modelOf, postureOf, type PostureEntry } from './posture.js';
-import { ROLE_ASSIGNMENT_TYPE } from './relation-reads.js';
+import { ROLE_ASSIGNMENT_TYPE, ROLE_DEFINITION_TYPE, SUBSCRIPTION_TYPE } from './relation-reads.js';
 import type { ConsumerEntry, RelatedView, RelationHandle, RelationKind, ResourceRelations } from './relation-types.js';
 import { KeyResolver } from './resolve.js';
 import { identityView, viewsOf } from './views.js';
@@ -49,6 +49,14 @@ export class RelationIndex {
     const type = typeKey(resource);
     if (type === ROLE_ASSIGNMENT_TYPE) {
       this.grants.addAssignment(resource);
+      return undefined;
+    }
+    if (type === ROLE_DEFINITION_TYPE) {
+      this.grants.addRoleDefinition(resource);
+      return undefined;
+    }
+    if (type === SUBSCRIPTION_TYPE) {
+      this.grants.addSubscription(resource);
       return undefined;
     }
     return this.observed.observe(resource, type) as unknown as RelationHandle | undefined;

@@ -1,5 +1,6 @@
 import { CONSUMERS_BY_TYPE } from '../../src/inventory/index.js';
-import { Grants, identityOf } from '../../src/inventory/grants.js';
+import { Grants, identityOf, scopeLevel } from '../../src/inventory/grants.js';
+import { keyPermissionsOf } from '../../src/inventory/roles.js';
 import type { KeyLink } from '../../src/inventory/relation-types.js';
 import type { Resource } from '../../src/model/index.js';
 import { assignment, cosmos, key, managedHsm, RG, SUB, vault } from './records.js';
@@ -84,7 +85,8 @@ describe("a principal's grants on a key", () => {
     );
     grants.addAssignment(assignment('custom', 'p', '0000aaaa-0000-0000-0000-000000000000', cmk.id));
     expect(grants.grantsOf(linkTo(rbacVault, cmk), 'p')).toMatchObject({
-      unknown: 'role definition 0000aaaa-0000-0000-0000-000000000000 is not a built-in role keyscope knows',
+      unknown:
+        'role definition 0000aaaa-0000-0000-0000-000000000000 is neither a built-in role keyscope knows nor among the role definitions read',
     });
     expect(grants.grantsOf(linkTo(managedHsm('hsm'), key('x', 'k')), 'p')).toBe(
       'Managed HSM grants key access through its local RBAC, which Azure Resource Manager does not show',
@@ -106,5 +108,113 @@ describe("a principal's grants on a key", () => {
     expect(new Grants().grantsOf(linkTo({ ...policyVault, unknown: ['properties.accessPolicies'] }, cmk), 'p')).toBe(
       'the vault access policies are only known at deployment',
     );
+  });
+});
+
+describe('custom roles and management groups', () => {
+  const rbacVault = vault('kv', { enableRbacAuthorization: true });
+  const cmk = key('kv', 'cmk');
+  const definition = (guid: string, permissions: unknown): Resource => ({
+    id: `/subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.Authorization/roleDefinitions/${guid}`,
+    type: 'Microsoft.Authorization/roleDefinitions',
+    origin: { kind: 'export', file: 'x.json', line: 1 },
+    properties: { roleName: `role ${guid.slice(0, 4)}`, type: 'CustomRole', permissions },
+  });
+
+  test("data actions to key permissions: wildcards, notDataActions, each block's exclusions its own", () => {
+    expect(
+      keyPermissionsOf([{ dataActions: ['Microsoft.KeyVault/vaults/keys/wrap/action', 'Microsoft.KeyVault/vaults/keys/unwrap/action'] }]),
+    ).toEqual(['wrapKey', 'unwrapKey']);
+    expect(keyPermissionsOf([{ dataActions: ['microsoft.keyvault/vaults/keys/*'] }])).toEqual([
+      'get',
+      'list',
+      'create',
+      'update',
+      'import',
+      'delete',
+      'recover',
+      'backup',
+      'restore',
+      'encrypt',
+      'decrypt',
+      'wrapKey',
+      'unwrapKey',
+      'sign',
+      'verify',
+      'release',
+      'rotate',
+    ]);
+    expect(
+      keyPermissionsOf([
+        { dataActions: ['*'], notDataActions: ['Microsoft.KeyVault/vaults/keys/*', 'Microsoft.KeyVault/vaults/deletedKeys/*'] },
+      ]),
+    ).toEqual(['getrotationpolicy', 'setrotationpolicy']);
+    expect(
+      keyPermissionsOf([
+        { dataActions: ['Microsoft.KeyVault/vaults/keys/read'], notDataActions: [] },
+        { dataActions: ['Microsoft.KeyVault/vaults/keys/*/action'], notDataActions: ['Microsoft.KeyVault/vaults/keys/read'] },
+      ]),
+    ).toEqual([
+      'get',
+      'list',
+      'create',
+      'update',
+      'import',
+      'recover',
+      'backup',
+      'restore',
+      'encrypt',
+      'decrypt',
+      'wrapKey',
+      'unwrapKey',
+      'sign',
+      'verify',
+      'release',
+      'rotate',
+    ]);
+    expect(keyPermissionsOf({ dataActions: [] })).toBeUndefined();
+  });
+
+  test('a custom role read grants its key permissions; one without key data actions is not a grant; an unreadable one stays unknown', () => {
+    const grants = new Grants();
+    grants.addRoleDefinition(
+      definition('aaaa0000-0000-4000-8000-000000000001', [{ dataActions: ['Microsoft.KeyVault/vaults/keys/unwrap/action'] }]),
+    );
+    grants.addRoleDefinition(
+      definition('aaaa0000-0000-4000-8000-000000000002', [{ dataActions: ['Microsoft.KeyVault/vaults/secrets/getSecret/action'] }]),
+    );
+    grants.addRoleDefinition({ ...definition('aaaa0000-0000-4000-8000-000000000003', []), unknown: ['properties.permissions'] });
+    grants.addAssignment(assignment('unwrap', 'p', 'aaaa0000-0000-4000-8000-000000000001', cmk.id));
+    grants.addAssignment(assignment('secrets', 'p', 'aaaa0000-0000-4000-8000-000000000002', rbacVault.id));
+    expect(grants.grantsOf(linkTo(rbacVault, cmk), 'p')).toEqual({
+      authorization: 'rbac',
+      grants: [expect.objectContaining({ scopeLevel: 'key', role: 'role aaaa', permissions: ['unwrapKey'] })],
+    });
+    grants.addAssignment(assignment('unreadable', 'p', 'aaaa0000-0000-4000-8000-000000000003', cmk.id));
+    expect(grants.grantsOf(linkTo(rbacVault, cmk), 'p')).toMatchObject({
+      unknown: 'role definition aaaa0000-0000-4000-8000-000000000003 could not be read',
+    });
+  });
+
+  test("a management group covers a key when it is among the key's subscription's ancestors; without the ancestry, any does", () => {
+    const group = (name: string): string => `/providers/microsoft.management/managementgroups/${name}`;
+    expect(scopeLevel(group('mg-a'), 'k', 's', new Set(['mg-a', 'root']))).toBe('managementGroup');
+    expect(scopeLevel(group('mg-b'), 'k', 's', new Set(['mg-a', 'root']))).toBeUndefined();
+    expect(scopeLevel(group('mg-b'), 'k', 's', undefined)).toBe('managementGroup');
+    const grants = new Grants();
+    grants.addSubscription({
+      id: '/subscriptions/11111111-2222-3333-4444-555555555555',
+      type: 'Microsoft.Resources/subscriptions',
+      subscriptionId: '11111111-2222-3333-4444-555555555555',
+      properties: { managementGroupAncestorsChain: [{ name: 'MG-A', displayName: 'A' }, { name: 'root' }] },
+    });
+    const mgAssignment = (name: string, mg: string): Resource => ({ ...assignment(name, 'p', CRYPTO_USER, group(mg)), subscriptionId: '' });
+    grants.addAssignment(assignment('read', 'q', CRYPTO_USER, RG)); // the subscription's assignments were read
+    grants.addAssignment(mgAssignment('own', 'mg-a'));
+    grants.addAssignment(mgAssignment('unrelated', 'mg-b'));
+    const result = grants.grantsOf(linkTo(rbacVault, cmk), 'p');
+    expect(typeof result === 'string' ? result : result.grants.map((grant) => [grant['scope'], grant['scopeLevel']])).toEqual([
+      [group('mg-a'), 'managementGroup'],
+    ]);
   });
 });
