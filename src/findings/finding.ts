@@ -1,6 +1,15 @@
 import { createHash, hash } from 'node:crypto';
 import type { CompiledRule, Evidence } from '../engine/index.js';
-import { canonicalizePathText, interned, nameOf, resourceGroupOf, subscriptionOf, type Origin, type Resource } from '../model/index.js';
+import {
+  canonicalizePathText,
+  interned,
+  nameOf,
+  resourceGroupOf,
+  subscriptionOf,
+  type Origin,
+  type Resource,
+  type UnknownCause,
+} from '../model/index.js';
 import type { Severity } from '../rules/index.js';
 
 /** How a finding relates to the previous scan. */
@@ -61,6 +70,13 @@ export class Finding {
   /** Stable across runs: the rule id and the resource id, lower-cased. */
   get fingerprint(): string {
     return fingerprintOf(this.ruleId, this.resource.id);
+  }
+
+  /** Why an `unknown` finding is unknown: the cause of its first unknown evidence (undefined for a `fail`). */
+  get cause(): UnknownCause | undefined {
+    if (this.status !== 'unknown') return undefined;
+    for (const item of this.evidence) if (item.state === 'unknown' && item.cause) return item.cause;
+    return undefined;
   }
 }
 

@@ -1,19 +1,41 @@
-import { isDeployed, sortByIds, subscriptionOf, typeKey, type Resource } from '../model/index.js';
+import {
+  canonicalizePathText,
+  isDeployed,
+  sortByIds,
+  subscriptionOf,
+  typeKey,
+  unknownCauseOf,
+  type Resource,
+  type UnknownCause,
+} from '../model/index.js';
 import type { KeyReferenceSpec } from './key-references.js';
 import { canonicalUnknown, readPath, text } from './read.js';
 import type { IdentityRef, KeyLink } from './relation-types.js';
 import { KEY_ROLES, keyPermissionsOf, roleGuidOf, type KeyRole } from './roles.js';
 
 // Why an identity is not known, for the reasons that name nothing: one object each, shared by every reference.
-export const REFERENCE_PENDING: IdentityRef = { unknown: 'the reference is only known at deployment' };
-const SERVICE_IDENTITY_PENDING: IdentityRef = { unknown: 'the identity the service uses is only known at deployment' };
 const COSMOS_FIRST_PARTY: IdentityRef = {
   unknown: 'the account uses the Azure Cosmos DB first-party identity, whose object id differs per tenant',
+  cause: 'first-party-identity',
 };
-const IDENTITY_BLOCK_PENDING: IdentityRef = { unknown: 'the resource identity is only known at deployment' };
-const NO_PRINCIPAL: IdentityRef = {
-  unknown: 'the record has no system-assigned principal id (Azure assigns it when it creates the identity)',
-};
+const NO_PRINCIPAL_TEXT = 'the record has no system-assigned principal id (Azure assigns it when it creates the identity)';
+const NO_PRINCIPAL: IdentityRef = { unknown: NO_PRINCIPAL_TEXT, cause: 'identity-unresolved' };
+// A template or plan: Azure gives the principal id when it deploys the resource.
+const NO_PRINCIPAL_YET: IdentityRef = { unknown: NO_PRINCIPAL_TEXT, cause: 'deploy-time-value' };
+
+/** One shared object per reason and cause. */
+function pending(reason: string): (cause: UnknownCause) => IdentityRef {
+  const byCause = new Map<UnknownCause, IdentityRef>();
+  return (cause) => {
+    let ref = byCause.get(cause);
+    if (!ref) byCause.set(cause, (ref = { unknown: reason, cause }));
+    return ref;
+  };
+}
+/** The identity of a reference only known at deployment. */
+export const referencePending = pending('the reference is only known at deployment');
+const servicePending = pending('the identity the service uses is only known at deployment');
+const blockPending = pending('the resource identity is only known at deployment');
 
 /** The identity a data resource unwraps its key with, as its record names it (first pass). */
 export function identityOf(
@@ -26,7 +48,7 @@ export function identityOf(
   let named: string | undefined;
   if (spec.identity) {
     const read = readPath(root, spec.identity.path, unknown, prefix);
-    if (!read.known) return SERVICE_IDENTITY_PENDING;
+    if (!read.known) return servicePending(unknownCauseOf(resource, pathIn(prefix, spec.identity.path)));
     named = text(read);
     if (named && spec.identity.form === 'cosmosDefaultIdentity') {
       if (/^firstpartyidentity$/i.test(named)) return COSMOS_FIRST_PARTY;
@@ -35,7 +57,7 @@ export function identityOf(
   }
   const identityUnknown = canonicalUnknown(resource.unknown);
   const identityBlock = readPath(resource, 'identity', identityUnknown);
-  if (!identityBlock.known) return IDENTITY_BLOCK_PENDING;
+  if (!identityBlock.known) return blockPending(unknownCauseOf(resource, 'identity'));
   const block = identityBlock.value;
   if (named) {
     const assigned = readPath(block, 'userAssignedIdentities', undefined);
@@ -48,12 +70,19 @@ export function identityOf(
       const principalId = text(readPath(value, 'principalId', undefined));
       return principalId
         ? { principalId: principalId.toLowerCase(), form: 'UserAssigned', resourceId: id }
-        : { unknown: `the principal id of ${id} is not in the record` };
+        : { unknown: `the principal id of ${id} is not in the record`, cause: 'identity-unresolved' };
     }
-    return { unknown: `the user-assigned identity ${named} is not attached to the resource` };
+    return { unknown: `the user-assigned identity ${named} is not attached to the resource`, cause: 'identity-unresolved' };
   }
   const principalId = text(readPath(block, 'principalId', undefined));
-  return principalId ? { principalId: principalId.toLowerCase(), form: 'SystemAssigned' } : NO_PRINCIPAL;
+  if (principalId) return { principalId: principalId.toLowerCase(), form: 'SystemAssigned' };
+  return isDeployed(resource.origin) ? NO_PRINCIPAL : NO_PRINCIPAL_YET;
+}
+
+/** The canonical path of `path` read below `prefix` (canonical) in a record. */
+export function pathIn(prefix: string, path: string): string {
+  const canonical = canonicalizePathText(path);
+  return prefix ? `${prefix}.${canonical}` : canonical;
 }
 
 interface RoleAssignment {
@@ -69,6 +98,12 @@ export interface KeyGrants {
   grants: Record<string, unknown>[];
   /** Why the grants may be incomplete (a role keyscope cannot evaluate). */
   unknown?: string;
+}
+
+/** Why a principal's grants on a key cannot be known. */
+export interface GrantsUnknown {
+  why: string;
+  cause: UnknownCause;
 }
 
 /** The role assignments a scan read, by principal, and what they grant on a key. */
@@ -123,18 +158,28 @@ export class Grants {
   }
 
   /** The principal's grants on the key, or why they cannot be known. */
-  grantsOf(link: KeyLink, principalId: string): string | KeyGrants {
-    if (!link.key || !link.store) return 'the key is not in the scan';
+  grantsOf(link: KeyLink, principalId: string): GrantsUnknown | KeyGrants {
+    if (!link.key || !link.store) return { why: 'the key is not in the scan', cause: link.cause ?? 'store-not-in-scan' };
     const store = link.store;
     if (typeKey(store) !== 'microsoft.keyvault/vaults')
-      return 'Managed HSM grants key access through its local RBAC, which Azure Resource Manager does not show';
+      return {
+        why: 'Managed HSM grants key access through its local RBAC, which Azure Resource Manager does not show',
+        cause: 'managed-hsm-local-rbac',
+      };
     const unknown = canonicalUnknown(store.unknown);
     const rbac = readPath(store, 'properties.enableRbacAuthorization', unknown);
-    if (!rbac.known) return 'the vault permission model is only known at deployment';
+    if (!rbac.known)
+      return {
+        why: 'the vault permission model is only known at deployment',
+        cause: unknownCauseOf(store, 'properties.enablerbacauthorization'),
+      };
     if (rbac.value === true || rbac.value === 'true') {
       const subscription = subscriptionOf(store)?.toLowerCase();
       if (!subscription || !this.assignmentScopes.has(subscription))
-        return `the role assignments of subscription ${subscription ?? '(unknown)'} were not read`;
+        return {
+          why: `the role assignments of subscription ${subscription ?? '(unknown)'} were not read`,
+          cause: 'role-assignments-not-read',
+        };
       const keyId = link.key.id.toLowerCase();
       const storeId = store.id.toLowerCase();
       const ancestors = this.ancestry.get(subscription);
@@ -166,7 +211,8 @@ export class Grants {
       };
     }
     const policies = readPath(store, 'properties.accessPolicies', unknown);
-    if (!policies.known) return 'the vault access policies are only known at deployment';
+    if (!policies.known)
+      return { why: 'the vault access policies are only known at deployment', cause: unknownCauseOf(store, 'properties.accesspolicies') };
     const grants: Record<string, unknown>[] = [];
     for (const policy of Array.isArray(policies.value) ? policies.value : []) {
       const objectId = text(readPath(policy, 'objectId', undefined));

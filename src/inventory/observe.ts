@@ -1,8 +1,19 @@
-import { interned, isDeployed, keepPaths, keepTree, nameOf, subscriptionOf, type Keep, type Resource } from '../model/index.js';
+import {
+  interned,
+  isDeployed,
+  keepPaths,
+  keepTree,
+  nameOf,
+  subscriptionOf,
+  unknownCauseOf,
+  type Keep,
+  type Resource,
+  type UnknownCause,
+} from '../model/index.js';
 import { CONSUMERS_BY_TYPE, type ConsumerType, type KeyReferenceSpec } from './key-references.js';
 import { STORE_TYPES, type StoreType } from './key-stores.js';
 import { hostOfUri, keyAddressOf, parseKeyUri } from './key-uri.js';
-import { identityOf, REFERENCE_PENDING } from './grants.js';
+import { identityOf, pathIn, referencePending } from './grants.js';
 import { canonicalOf, canonicalUnknown, readPath, text, type Read } from './read.js';
 import { INDEX_RECORD_READS, RELATED_RECORD_KINDS } from './relation-reads.js';
 import type { ConsumerEntry, RawReference } from './relation-types.js';
@@ -106,7 +117,7 @@ export function readReferences(resource: Resource, consumer: ConsumerType): RawR
     if (spec.when) {
       const gate = readPath(resource, spec.when.path, unknown);
       if (!gate.known) {
-        out.push(pendingReference(spec));
+        out.push(pendingReference(spec, unknownCauseOf(resource, canonicalOf(spec.when.path))));
         continue;
       }
       const value = typeof gate.value === 'string' ? gate.value.toLowerCase() : undefined;
@@ -116,7 +127,7 @@ export function readReferences(resource: Resource, consumer: ConsumerType): RawR
       const arrayPath = spec.each.slice(0, -3);
       const array = readPath(resource, arrayPath, unknown);
       if (!array.known) {
-        out.push(pendingReference(spec));
+        out.push(pendingReference(spec, unknownCauseOf(resource, canonicalOf(arrayPath))));
         continue;
       }
       const members = Array.isArray(array.value) ? array.value : [];
@@ -134,20 +145,29 @@ export function readReferences(resource: Resource, consumer: ConsumerType): RawR
   return out.slice(); // kept until the second pass: exactly sized
 }
 
-function pendingReference(spec: KeyReferenceSpec): RawReference {
+function pendingReference(spec: KeyReferenceSpec, cause: UnknownCause): RawReference {
   return {
     spec,
     text: undefined,
+    cause,
     address: undefined,
     encryptionSet: undefined,
     pending: true,
     empty: false,
-    identity: REFERENCE_PENDING,
+    identity: referencePending(cause),
   };
 }
 
 function emptyReference(spec: KeyReferenceSpec): RawReference {
-  return { ...pendingReference(spec), text: '', pending: false, empty: true };
+  return {
+    spec,
+    text: '',
+    address: undefined,
+    encryptionSet: undefined,
+    pending: false,
+    empty: true,
+    identity: referencePending('deploy-time-value'),
+  };
 }
 
 function readReference(
@@ -161,17 +181,16 @@ function readReference(
   const identity = identityOf(resource, spec, root, unknown, prefix);
   const base = { spec, address: undefined, encryptionSet: undefined, pending: false, empty: false, identity };
   const key = spec.key;
-  const parts: Read[] =
+  const paths =
     'uri' in key
-      ? [readPath(root, key.uri, unknown, prefix)]
+      ? [key.uri]
       : 'encryptionSet' in key
-        ? [readPath(root, key.encryptionSet, unknown, prefix)]
-        : [
-            readPath(root, key.vaultUri, unknown, prefix),
-            readPath(root, key.name, unknown, prefix),
-            ...(key.version ? [readPath(root, key.version, unknown, prefix)] : []),
-          ];
-  if (parts.some((part) => !part.known)) return { ...base, text: undefined, pending: true };
+        ? [key.encryptionSet]
+        : [key.vaultUri, key.name, ...(key.version ? [key.version] : [])];
+  const parts: Read[] = paths.map((path) => readPath(root, path, unknown, prefix));
+  const pendingAt = parts.findIndex((part) => !part.known);
+  if (pendingAt >= 0)
+    return { ...base, text: undefined, pending: true, cause: unknownCauseOf(resource, pathIn(prefix, paths[pendingAt]!)) };
   const [first, second, third] = parts.map(text);
   if ('encryptionSet' in key || 'uri' in key) {
     if (!first) return required ? { ...base, text: '', empty: true } : undefined;

@@ -1,4 +1,4 @@
-import type { Resource } from '../model/index.js';
+import type { Resource, UnknownCause } from '../model/index.js';
 import type { ConsumerType, KeyReferenceSpec } from './key-references.js';
 import type { StoreKind } from './key-stores.js';
 import type { KeyAddress } from './key-uri.js';
@@ -48,6 +48,8 @@ export interface KeyLink {
   reference: string;
   state: LinkState;
   reason: string | undefined;
+  /** Why a link that is `unknown` or `not-in-scope` cannot be followed further. */
+  cause: UnknownCause | undefined;
   storeKind: StoreKind | undefined;
   address: KeyAddress | undefined;
   key: Resource | undefined;
@@ -59,13 +61,16 @@ export interface KeyLink {
 }
 
 /** Who unwraps the key: a principal id, or why it is not known. */
-export type IdentityRef = { principalId: string; form: 'SystemAssigned' | 'UserAssigned'; resourceId?: string } | { unknown: string };
+export type IdentityRef =
+  { principalId: string; form: 'SystemAssigned' | 'UserAssigned'; resourceId?: string } | { unknown: string; cause: UnknownCause };
 
 /** A reference as read in the first pass, before anything is resolved. */
 export interface RawReference {
   spec: KeyReferenceSpec;
   /** The reference text; undefined with `pending` when it is only known at deployment. */
   text: string | undefined;
+  /** Why a pending reference is not known. */
+  cause?: UnknownCause;
   address: KeyAddress | undefined;
   encryptionSet: string | undefined;
   pending: boolean;

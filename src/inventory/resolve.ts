@@ -64,6 +64,7 @@ export class KeyResolver {
       reference: reference.text ?? '',
       state: 'unknown',
       reason: undefined,
+      cause: undefined,
       storeKind: reference.address?.store.kind,
       address: reference.address,
       key: undefined,
@@ -73,6 +74,7 @@ export class KeyResolver {
     };
     if (reference.pending) {
       link.reason = 'the key reference is only known at deployment';
+      link.cause = reference.cause ?? 'deploy-time-value';
       return link;
     }
     if (reference.empty) {
@@ -90,6 +92,7 @@ export class KeyResolver {
     if (address.store.kind === 'external') {
       link.state = 'not-in-scope';
       link.reason = `${address.host} is not a Key Vault or Managed HSM host`;
+      link.cause = 'external-key-store';
       return link;
     }
     const observed = this.observed;
@@ -104,6 +107,7 @@ export class KeyResolver {
       }
       link.state = 'not-in-scope';
       link.reason = `the ${address.store.kind === 'managed-hsm' ? 'managed HSM' : 'key vault'} ${address.host} is not in the scan`;
+      link.cause = 'store-not-in-scan';
       return link;
     }
     link.store = store;
@@ -120,6 +124,7 @@ export class KeyResolver {
     } else {
       link.state = 'not-in-scope';
       link.reason = `the keys of ${nameOf(store)} were not read`;
+      link.cause = 'keys-not-listed';
     }
     return link;
   }
@@ -133,6 +138,7 @@ export class KeyResolver {
       link.reason = read
         ? 'the disk encryption set is not among those read from its subscription'
         : 'the disk encryption set is not in the scan';
+      if (!read) link.cause = 'store-not-in-scan';
       return link;
     }
     const inner = this.linksOf(set)[0];

@@ -1,5 +1,5 @@
 import { canonicalUnknown, readPath } from './read.js';
-import { nameOf, type Resource } from '../model/index.js';
+import { nameOf, unknownCauseOf, type Resource, type UnknownCause } from '../model/index.js';
 import { keyLevel, maxLevel, requiredTag, storeLevel } from './fips.js';
 import type { Grants } from './grants.js';
 import type { ConsumerEntry, KeyLink, RelatedView } from './relation-types.js';
@@ -29,9 +29,16 @@ export function viewsOf(link: KeyLink, entry: ConsumerEntry, asOf: Date): Record
     else keyRelation['expired'] = expiry === undefined ? undefined : expiry <= asOf.getTime();
   }
   // Without the key or its store there is no level to read, but the key may still meet it.
-  if (level === 'unknown' || (level === undefined && link.state !== 'dangling' && (link.state !== 'resolved' || !link.store)))
-    keyUnknown.push('relation.fipslevel');
+  const levelOpen = level === undefined && link.state !== 'dangling' && (link.state !== 'resolved' || !link.store);
+  if (level === 'unknown' || levelOpen) keyUnknown.push('relation.fipslevel');
+  keyRelation['cause'] =
+    link.cause ?? (levelOpen ? 'store-not-in-scan' : level === 'unknown' ? unknownCauseOf((link.key ?? link.store)!) : undefined);
   const storeLevelEntry = link.store ? storeLevel(link.store) : undefined;
+  const storeCause: UnknownCause | undefined = link.store
+    ? storeLevelEntry === 'unknown'
+      ? unknownCauseOf(link.store)
+      : undefined
+    : (link.cause ?? 'store-not-in-scan');
   return {
     key: viewOf(link, link.key, keyRelation, link.address ? `${link.address.host}/keys/${link.address.name}` : link.reference, keyUnknown),
     keyStore: viewOf(
@@ -45,6 +52,7 @@ export function viewsOf(link: KeyLink, entry: ConsumerEntry, asOf: Date): Record
         fipsLevel: storeLevelEntry === 'unknown' ? undefined : storeLevelEntry?.level,
         fipsSource: storeLevelEntry === 'unknown' ? undefined : storeLevelEntry?.id,
         requiredFipsLevel: required,
+        cause: storeCause,
       },
       link.address?.host ?? link.reference,
       storeLevelEntry === 'unknown' ? ['relation.fipslevel'] : [],
@@ -78,7 +86,7 @@ export function identityView(link: KeyLink, grantsTable: Grants): RelatedView {
     return {
       resource: stand('unresolved identity', 'identity'),
       unknown: ['properties'],
-      relation: { state: 'unknown', reason: identity.unknown },
+      relation: { state: 'unknown', reason: identity.unknown, cause: identity.cause },
       members: [],
     };
   }
@@ -91,19 +99,19 @@ export function identityView(link: KeyLink, grantsTable: Grants): RelatedView {
     principalId: identity.principalId,
     identityType: identity.form,
     ...(identity.resourceId ? { userAssignedIdentity: identity.resourceId } : {}),
-    ...(typeof grants === 'string' ? {} : { grants: grants.grants, authorization: grants.authorization }),
+    ...('why' in grants ? {} : { grants: grants.grants, authorization: grants.authorization }),
   };
-  if (typeof grants === 'string')
+  if ('why' in grants)
     return {
       resource,
       unknown: ['properties.grants', 'properties.authorization'],
-      relation: { state: 'unknown', reason: grants },
+      relation: { state: 'unknown', reason: grants.why, cause: grants.cause },
       members: [],
     };
   return {
     resource,
     unknown: grants.unknown ? ['properties.grants'] : undefined,
-    relation: { state: 'resolved', reason: grants.unknown },
+    relation: { state: 'resolved', reason: grants.unknown, cause: grants.unknown ? 'role-definition-unknown' : undefined },
     members: [],
   };
 }

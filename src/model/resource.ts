@@ -1,3 +1,5 @@
+import type { UnknownCause } from './unknown-cause.js';
+
 /**
  * The one record every source produces: an Azure Resource Manager resource as
  * Resource Graph returns it, plus where it came from and what is not known.
@@ -23,6 +25,12 @@ export interface Resource {
    * `[*]` for array members, compared case-insensitively.
    */
   unknown?: readonly string[];
+  /**
+   * Why an `unknown` path is unknown, by the path as written there, when it is
+   * not what the origin implies (a missing template parameter, a key whose
+   * read failed). See `unknownCauseOf`.
+   */
+  unknownCauses?: Readonly<Record<string, UnknownCause>>;
   [key: string]: unknown;
 }
 

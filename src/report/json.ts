@@ -2,7 +2,7 @@ import type { Finding, ScanResult } from '../findings/index.js';
 import type { Reporter } from './reporter.js';
 
 /** Version of the findings document (`schemas/findings.schema.json`). */
-export const FINDINGS_SCHEMA_VERSION = '1.2';
+export const FINDINGS_SCHEMA_VERSION = '1.3';
 
 const CHUNK = 1 << 20;
 
@@ -56,6 +56,7 @@ export function findingJson(finding: Finding): string {
     ruleId: finding.ruleId,
     severity: finding.severity,
     status: finding.status,
+    cause: finding.cause,
     resource: finding.resource,
     message: finding.message,
     evidence: finding.evidence,

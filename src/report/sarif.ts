@@ -225,6 +225,7 @@ function toResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>, prof
     properties: {
       severity: finding.severity,
       status: finding.status,
+      ...(finding.status === 'unknown' ? { cause: finding.cause } : {}),
       resource: finding.resource,
       location: finding.location,
       evidence: finding.evidence,

@@ -2,6 +2,7 @@ import { describeEvidence, isOpen, type Finding, type ScanResult } from '../find
 import type { Severity } from '../rules/index.js';
 import { postureLine, postureTotal } from './posture-text.js';
 import type { Reporter, ReportOptions } from './reporter.js';
+import { unknownSectionText } from './unknown-causes.js';
 
 const SEVERITY_COLOUR: Record<Severity, string> = {
   critical: '\u001b[1;35m',
@@ -95,6 +96,7 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
   for (const expired of result.exemptions?.expired ?? []) {
     out += `${paint(SEVERITY_COLOUR.medium, 'Exemption expired')}: ${expired.origin} (${expired.rule} on ${expired.resource}) on ${expired.expires}; it no longer suppresses anything\n`;
   }
+  out += unknownSectionText(result.findings, (text) => paint(BOLD, text));
   if (!result.scan.complete) {
     out += `\n${paint(SEVERITY_COLOUR.high, `Scan incomplete: ${result.scan.errors.length} problem(s); what was not read is not compliant.`)}\n`;
     for (const problem of result.scan.errors) {

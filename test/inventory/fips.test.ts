@@ -19,7 +19,8 @@ const link = (fields: Partial<KeyLink>): KeyLink => ({
   key: undefined,
   store: undefined,
   via: undefined,
-  identity: { unknown: 'n/a' },
+  cause: undefined,
+  identity: { unknown: 'n/a', cause: 'identity-unresolved' },
   ...fields,
 });
 

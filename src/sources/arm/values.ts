@@ -1,3 +1,4 @@
+import type { UnknownCause } from '../../model/index.js';
 import type { Expression } from './expression-ast.js';
 import { setKey } from './json-text.js';
 
@@ -7,7 +8,11 @@ import { setKey } from './json-text.js';
  * property that ends up holding it becomes an unknown path of the resource.
  */
 export class Unknown {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly reason: string,
+    /** Why, in the closed list findings report (`parameter-missing` for a parameter nobody gave). */
+    readonly cause: UnknownCause = 'deploy-time-value',
+  ) {}
 }
 
 /**
