@@ -1,5 +1,4 @@
 import { canonicalizePathText, isUnknownPath } from './path.js';
-import type { Origin, Resource } from './resource.js';
 
 /**
  * Why something is unknown, in a word a program can read: a closed list,
@@ -35,7 +34,7 @@ export const UNKNOWN_CAUSES = [
 export type UnknownCause = (typeof UNKNOWN_CAUSES)[number];
 
 /** Why a record's unknown paths are unknown when the source says no more, by where it came from. */
-const CAUSE_BY_ORIGIN: Readonly<Record<Origin['kind'], UnknownCause>> = {
+const CAUSE_BY_ORIGIN: Readonly<Record<string, UnknownCause>> = {
   arm: 'deploy-time-value',
   terraform: 'deploy-time-value',
   example: 'deploy-time-value',
@@ -49,12 +48,18 @@ const CAUSE_BY_ORIGIN: Readonly<Record<Origin['kind'], UnknownCause>> = {
  * unknown: the cause its source gave for the unknown path that covers it
  * (`unknownCauses`), else the cause its origin implies.
  */
-export function unknownCauseOf(resource: Pick<Resource, 'origin' | 'unknownCauses'>, path?: string): UnknownCause {
+export function unknownCauseOf(
+  resource: {
+    readonly origin?: { readonly kind: string } | undefined;
+    readonly unknownCauses?: Readonly<Record<string, UnknownCause>> | undefined;
+  },
+  path?: string,
+): UnknownCause {
   const causes = resource.unknownCauses;
   if (causes) {
     for (const written of Object.keys(causes)) {
       if (path === undefined || isUnknownPath([canonicalizePathText(written)], path)) return causes[written]!;
     }
   }
-  return CAUSE_BY_ORIGIN[resource.origin?.kind ?? 'arm'];
+  return CAUSE_BY_ORIGIN[resource.origin?.kind ?? 'arm'] ?? 'deploy-time-value';
 }
