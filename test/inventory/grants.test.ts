@@ -3,7 +3,7 @@ import { Grants, identityOf, scopeLevel } from '../../src/inventory/grants.js';
 import { keyPermissionsOf } from '../../src/inventory/roles.js';
 import type { KeyLink } from '../../src/inventory/relation-types.js';
 import type { Resource } from '../../src/model/index.js';
-import { assignment, cosmos, key, managedHsm, RG, SUB, vault } from './records.js';
+import { assignment, cosmos, key, managedHsm, PLAN, RG, SUB, vault } from './records.js';
 
 const COSMOS_SPEC = CONSUMERS_BY_TYPE.get('microsoft.documentdb/databaseaccounts')!.references[0]!;
 const CRYPTO_USER = '12338af0-0e69-4776-bea7-57ae8d297424';
@@ -39,15 +39,24 @@ describe('the identity a data resource unwraps its key with', () => {
     ).toEqual({ principalId: 'p-uami', form: 'UserAssigned', resourceId: uami });
     expect(identity(cosmos('c', 'u', { properties: { defaultIdentity: 'FirstPartyIdentity' } }))).toEqual({
       unknown: 'the account uses the Azure Cosmos DB first-party identity, whose object id differs per tenant',
+      cause: 'first-party-identity',
     });
     expect(identity(cosmos('d', 'u', { properties: { defaultIdentity: `UserAssignedIdentity=${uami}` } }))).toEqual({
       unknown: `the user-assigned identity ${uami} is not attached to the resource`,
+      cause: 'identity-unresolved',
     });
-    expect(identity({ ...cosmos('e', 'u'), unknown: ['identity'] })).toEqual({
+    expect(identity({ ...cosmos('e', 'u', { origin: PLAN }), unknown: ['identity'] })).toEqual({
       unknown: 'the resource identity is only known at deployment',
+      cause: 'deploy-time-value',
     });
+    // Deployed, the principal id should be there; declared, Azure has not assigned it yet.
     expect(identity(cosmos('f', 'u', { identity: { type: 'SystemAssigned' } }))).toEqual({
       unknown: 'the record has no system-assigned principal id (Azure assigns it when it creates the identity)',
+      cause: 'identity-unresolved',
+    });
+    expect(identity(cosmos('g', 'u', { identity: { type: 'SystemAssigned' }, origin: PLAN }))).toEqual({
+      unknown: 'the record has no system-assigned principal id (Azure assigns it when it creates the identity)',
+      cause: 'deploy-time-value',
     });
   });
 });
@@ -81,18 +90,23 @@ describe("a principal's grants on a key", () => {
 
   test('an unknown role leaves the grants open; unread assignments, Managed HSM and a missing key say why', () => {
     const grants = new Grants();
-    expect(grants.grantsOf(linkTo(rbacVault, cmk), 'p')).toBe(
-      'the role assignments of subscription 11111111-2222-3333-4444-555555555555 were not read',
-    );
+    expect(grants.grantsOf(linkTo(rbacVault, cmk), 'p')).toEqual({
+      why: 'the role assignments of subscription 11111111-2222-3333-4444-555555555555 were not read',
+      cause: 'role-assignments-not-read',
+    });
     grants.addAssignment(assignment('custom', 'p', '0000aaaa-0000-0000-0000-000000000000', cmk.id));
     expect(grants.grantsOf(linkTo(rbacVault, cmk), 'p')).toMatchObject({
       unknown:
         'role definition 0000aaaa-0000-0000-0000-000000000000 is neither a built-in role keyscope knows nor among the role definitions read',
     });
-    expect(grants.grantsOf(linkTo(managedHsm('hsm'), key('x', 'k')), 'p')).toBe(
-      'Managed HSM grants key access through its local RBAC, which Azure Resource Manager does not show',
-    );
-    expect(grants.grantsOf(linkTo(rbacVault, undefined), 'p')).toBe('the key is not in the scan');
+    expect(grants.grantsOf(linkTo(managedHsm('hsm'), key('x', 'k')), 'p')).toEqual({
+      why: 'Managed HSM grants key access through its local RBAC, which Azure Resource Manager does not show',
+      cause: 'managed-hsm-local-rbac',
+    });
+    expect(grants.grantsOf({ ...linkTo(rbacVault, undefined), cause: 'keys-not-listed' }, 'p')).toEqual({
+      why: 'the key is not in the scan',
+      cause: 'keys-not-listed',
+    });
   });
 
   test('access policies: the entries for the principal, with their key permissions', () => {
@@ -106,9 +120,10 @@ describe("a principal's grants on a key", () => {
       authorization: 'accessPolicy',
       grants: [{ via: 'accessPolicy', scope: policyVault.id, scopeLevel: 'keyStore', permissions: ['get', 'wrapKey', 'unwrapKey'] }],
     });
-    expect(new Grants().grantsOf(linkTo({ ...policyVault, unknown: ['properties.accessPolicies'] }, cmk), 'p')).toBe(
-      'the vault access policies are only known at deployment',
-    );
+    expect(new Grants().grantsOf(linkTo({ ...policyVault, origin: PLAN, unknown: ['properties.accessPolicies'] }, cmk), 'p')).toEqual({
+      why: 'the vault access policies are only known at deployment',
+      cause: 'deploy-time-value',
+    });
   });
 });
 

@@ -24,7 +24,10 @@ function resolve(resources: Resource[]): { states: Record<string, string[]>; res
   for (const resource of resources) observed.observe(resource, typeKey(resource));
   const resolver = new KeyResolver(observed);
   const states = Object.fromEntries(
-    observed.consumers.map((entry) => [entry.name, resolver.linksOf(entry).map((link) => `${link.state}: ${link.reason ?? ''}`)]),
+    observed.consumers.map((entry) => [
+      entry.name,
+      resolver.linksOf(entry).map((link) => `${link.state}: ${link.reason ?? ''}${link.cause ? ` (${link.cause})` : ''}`),
+    ]),
   );
   return { states, resolver, observed };
 }
@@ -50,12 +53,13 @@ describe('key references resolve to keys and stores', () => {
       versionless: ['resolved: '],
       versioned: ['resolved: '],
       'missing-key': ["dangling: kv holds no key named 'gone'"],
-      'keys-not-read': ['not-in-scope: the keys of kv-keys-not-read were not read'],
-      'vault-not-in-scan': ['not-in-scope: the key vault other.vault.azure.net is not in the scan'],
+      'keys-not-read': ['not-in-scope: the keys of kv-keys-not-read were not read (keys-not-listed)'],
+      'vault-not-in-scan': ['not-in-scope: the key vault other.vault.azure.net is not in the scan (store-not-in-scan)'],
       'key-without-its-vault': ['resolved: '],
-      'own-hardware': ['not-in-scope: keys.example.com is not a Key Vault or Managed HSM host'],
+      'own-hardware': ['not-in-scope: keys.example.com is not a Key Vault or Managed HSM host (external-key-store)'],
       'not-a-uri': ["dangling: 'kv/cmk' is not a key URI"],
-      'deploy-time': ['unknown: the key reference is only known at deployment'],
+      // An exported record's unknown path: a live scan's call that failed.
+      'deploy-time': ['unknown: the key reference is only known at deployment (enrichment-failed)'],
     });
   });
 
@@ -75,7 +79,7 @@ describe('key references resolve to keys and stores', () => {
       set: ['resolved: '],
       'through-set': ['resolved: '],
       'set-gone': ['dangling: the disk encryption set is not among those read from its subscription'],
-      'set-elsewhere': ['not-in-scope: the disk encryption set is not in the scan'],
+      'set-elsewhere': ['not-in-scope: the disk encryption set is not in the scan (store-not-in-scan)'],
     });
   });
 
