@@ -84,9 +84,13 @@ export class Finding {
 export class RecordedFinding extends Finding {
   constructor(
     fields: Pick<Finding, 'ruleId' | 'severity' | 'status' | 'resource' | 'location'>,
-    private readonly recorded: { message: string; fingerprint: string },
+    private readonly recorded: { message: string; fingerprint: string; cause?: UnknownCause | undefined },
   ) {
     super(fields.ruleId, fields.severity, fields.status, fields.resource, [], fields.location, '');
+  }
+
+  override get cause(): UnknownCause | undefined {
+    return this.status === 'unknown' ? this.recorded.cause : undefined;
   }
 
   override get message(): string {

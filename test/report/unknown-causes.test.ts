@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { applyBaseline, readBaseline, type Finding } from '../../src/findings/index.js';
 import { UNKNOWN_CAUSES } from '../../src/model/index.js';
 import { CAUSE_REMEDIES } from '../../src/report/unknown-causes.js';
 import { fixture, root, runCli } from '../helpers.js';
@@ -31,6 +32,18 @@ describe('the closed list of causes', () => {
     expect(sarif.runs[0]!.results.map((result) => [result.properties.status, result.properties.cause])).toEqual([
       ['fail', undefined],
       ['unknown', 'role-definition-unknown'],
+    ]);
+  });
+});
+
+describe('a baseline keeps what its report said', () => {
+  test.each(['json', 'sarif'])('an unknown gone since a %s baseline is absent with its recorded cause', (format) => {
+    const previous = runCli(['scan', '--input', fixture('grants', 'custom-roles.json'), '--format', format]).stdout;
+    const findings: Finding[] = [];
+    applyBaseline(findings, readBaseline(previous));
+    expect(findings.map((finding) => [finding.baselineState, finding.status, finding.cause])).toEqual([
+      ['absent', 'fail', undefined],
+      ['absent', 'unknown', 'role-definition-unknown'],
     ]);
   });
 });
