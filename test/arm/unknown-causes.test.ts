@@ -20,4 +20,26 @@ describe('template unknowns say why', () => {
       'cmk.storage-account stparameter unknown parameter-missing',
     ]);
   });
+  test('text and Markdown: findings, then the unknowns by cause, then the notice of the missing parameter', () => {
+    const file = fixture('arm', 'unknown-causes', 'parameter-and-reference.json');
+    const text = runCli(['scan', '--template', file, '--format', 'text']).stdout;
+    const textOrder = ['cmk.cosmos-db', 'Unknown  10 findings could not be decided, by cause:', 'Notices: 1'].map((part) =>
+      text.indexOf(part),
+    );
+    expect(textOrder.every((at, i) => at >= 0 && (i === 0 || at > textOrder[i - 1]!))).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .filter((line) => /^ {2}(deploy-time-value|parameter-missing) /.test(line))
+        .map((line) => line.trim().split(/\s+/).slice(0, 2)),
+    ).toEqual([
+      ['deploy-time-value', '6'],
+      ['parameter-missing', '4'],
+    ]);
+    const markdown = runCli(['scan', '--template', file, '--format', 'markdown']).stdout;
+    const markdownOrder = ['### Failing rules', '| `deploy-time-value` | 6 |', '| `parameter-missing` | 4 |', '### Notices (1)'].map(
+      (part) => markdown.indexOf(part),
+    );
+    expect(markdownOrder.every((at, i) => at >= 0 && (i === 0 || at > markdownOrder[i - 1]!))).toBe(true);
+  });
 });
