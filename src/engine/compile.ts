@@ -1,13 +1,16 @@
 import {
   canonicalPath,
+  canonicalizePathText,
   getProperty,
   isUnknownPath,
   parsePath,
   startsWithSegment,
   wildcardPattern,
+  unknownCauseOf,
   type PathSegment,
   type PresentType,
   type Resource,
+  type UnknownCause,
 } from '../model/index.js';
 import type { Condition, DocumentPath, Operator, ParameterSpec } from '../rules/index.js';
 import type { RelatedView, RelationKind } from '../inventory/index.js';
@@ -37,6 +40,8 @@ export interface Evidence {
   related?: { kind: RelationKind; id: string } | undefined;
   /** Why a related value is not known (`the key vault ... is not in the scan`). */
   reason?: string | undefined;
+  /** For an `unknown` item: why, in the closed list (`UNKNOWN_CAUSES`). */
+  cause?: UnknownCause | undefined;
 }
 
 /** What a condition reads while it runs over one resource. */
@@ -748,6 +753,7 @@ function leaf(
             count,
             related: undefined,
             reason: undefined,
+            cause: causeOf(scope, path),
           });
         } else if (decidedOnPresent?.(scope)) {
           out.push({
@@ -772,4 +778,21 @@ function leaf(
       return r;
     },
   };
+}
+
+/**
+ * Why a path read on a scope is unknown. A path the record itself leaves
+ * unknown: the cause its source gave (or its origin implies). Anything else
+ * (a `relation.*` pseudo-field, a related record never read): the cause the
+ * relation index gave the view, else the record's.
+ */
+function causeOf(scope: Scope, path: string): UnknownCause {
+  const resource = scope.resource;
+  const given = scope.relation?.['cause'];
+  const relationCause = typeof given === 'string' ? (given as UnknownCause) : undefined;
+  const canonical = canonicalizePathText(path);
+  if (canonical.startsWith('relation.')) return relationCause ?? unknownCauseOf(resource);
+  const own = resource.unknown;
+  if (own?.length && isUnknownPath(own.map(canonicalizePathText), canonical)) return unknownCauseOf(resource, canonical);
+  return relationCause ?? unknownCauseOf(resource, canonical);
 }

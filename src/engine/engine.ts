@@ -1,4 +1,4 @@
-import { RELATED_RECORD_KINDS, RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE, type ResourceRelations } from '../inventory/index.js';
+import { GRANT_TYPES, RELATED_RECORD_KINDS, RELATION_READS, RELATION_TYPES, type ResourceRelations } from '../inventory/index.js';
 import { canonicalizePathText, keepPaths, keepTree, type Keep, type PresentType, type Resource } from '../model/index.js';
 import type { Scope } from './compile.js';
 import type { CompiledRule, Status } from './rule.js';
@@ -38,7 +38,7 @@ export class Engine {
     for (const [type, list] of this.relationalByType) this.relationalReads.set(type, keepTree(list.flatMap((rule) => rule.reads)));
     const relational = rules.filter((rule) => rule.relational);
     const identity = relational.some((rule) => rule.relationKinds.includes('identity'));
-    this.relationTypes = relational.length === 0 ? [] : RELATION_TYPES.filter((type) => identity || type !== ROLE_ASSIGNMENT_TYPE);
+    this.relationTypes = relational.length === 0 ? [] : RELATION_TYPES.filter((type) => identity || !GRANT_TYPES.has(type));
     const relatedOf = (kind: 'key' | 'keyStore'): string[] =>
       [...new Set(relational.flatMap((rule) => rule.relatedReads[kind] ?? []))].sort();
     this.relatedReads = { key: relatedOf('key'), keyStore: relatedOf('keyStore') };
@@ -47,8 +47,8 @@ export class Engine {
   /**
    * Every resource type a rule or the relation index reads (lower-case,
    * sorted). Relation types are fetched only when a selected rule reads
-   * relations, and role assignments only when one reads an identity's
-   * grants: a scan of vault rules alone queries no more than before.
+   * relations, and role assignments, role definitions and subscriptions
+   * only when one reads an identity's grants: a scan of vault rules alone queries no more than before.
    */
   get resourceTypes(): string[] {
     return [...new Set([...this.byType.keys(), ...this.relationalByType.keys(), ...this.relationTypes])].sort();

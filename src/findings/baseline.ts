@@ -1,4 +1,5 @@
 import type { Result as SarifResult, Log as SarifLog } from 'sarif';
+import { UNKNOWN_CAUSES, type UnknownCause } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
 import { RecordedFinding, type BaselineState, type Finding, type FindingLocation, type FindingResource } from './finding.js';
 import { sortFindings } from './order.js';
@@ -12,6 +13,13 @@ export interface BaselineEntry {
   message: string;
   resource: FindingResource;
   location: FindingLocation;
+  /** An unknown's cause, when the report recorded one (format 1.3 on). */
+  cause?: UnknownCause;
+}
+
+/** A recorded cause, when it is one of today's. */
+function causeOf(value: unknown): { cause?: UnknownCause } {
+  return (UNKNOWN_CAUSES as readonly unknown[]).includes(value) ? { cause: value as UnknownCause } : {};
 }
 
 /** Counts of each baseline state. */
@@ -52,6 +60,7 @@ function fromFindingsDocument(findings: Finding[]): BaselineEntry[] {
       message: f.message,
       resource: f.resource,
       location: f.location,
+      ...causeOf((f as { cause?: unknown }).cause),
     }));
 }
 
@@ -67,6 +76,7 @@ function fromSarif(log: SarifLog): BaselineEntry[] {
         status?: 'fail' | 'unknown';
         resource?: FindingResource;
         location?: FindingLocation;
+        cause?: unknown;
       };
       entries.push({
         fingerprint,
@@ -82,6 +92,7 @@ function fromSarif(log: SarifLog): BaselineEntry[] {
           resourceGroup: undefined,
         },
         location: bag.location ?? { kind: 'unknown' },
+        ...causeOf(bag.cause),
       });
     }
   }

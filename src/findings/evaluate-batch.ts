@@ -1,6 +1,6 @@
 import type { CompiledRule, Engine, Scope, Status } from '../engine/index.js';
 import type { RelationHandle, RelationIndex } from '../inventory/index.js';
-import { subscriptionOf, type Resource, type ScanProblem } from '../model/index.js';
+import { isDeployed, subscriptionOf, type Resource, type ScanProblem } from '../model/index.js';
 import { parseBlock, type RecordParseError, type SourceBatch } from '../sources/index.js';
 import { makeFinding, NamedResource, type Finding, type FindingResource } from './finding.js';
 
@@ -78,8 +78,7 @@ export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<st
   const evaluate = (resource: Resource): void => {
     // Only deployed resources (live or exported) cover a subscription; a template or
     // plan names one it has not read, and an empty run for it would close live alerts.
-    const kind = resource.origin?.kind;
-    if (kind === 'export' || kind === 'graph') {
+    if (isDeployed(resource.origin)) {
       const subscription = resource.subscriptionId;
       if (typeof subscription === 'string' && subscription) scopes.add(subscription.toLowerCase());
       else {

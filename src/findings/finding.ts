@@ -1,6 +1,15 @@
 import { createHash, hash } from 'node:crypto';
 import type { CompiledRule, Evidence } from '../engine/index.js';
-import { canonicalizePathText, interned, nameOf, resourceGroupOf, subscriptionOf, type Origin, type Resource } from '../model/index.js';
+import {
+  canonicalizePathText,
+  interned,
+  nameOf,
+  resourceGroupOf,
+  subscriptionOf,
+  type Origin,
+  type Resource,
+  type UnknownCause,
+} from '../model/index.js';
 import type { Severity } from '../rules/index.js';
 
 /** How a finding relates to the previous scan. */
@@ -62,15 +71,26 @@ export class Finding {
   get fingerprint(): string {
     return fingerprintOf(this.ruleId, this.resource.id);
   }
+
+  /** Why an `unknown` finding is unknown: the cause of its first unknown evidence (undefined for a `fail`). */
+  get cause(): UnknownCause | undefined {
+    if (this.status !== 'unknown') return undefined;
+    for (const item of this.evidence) if (item.state === 'unknown' && item.cause) return item.cause;
+    return undefined;
+  }
 }
 
 /** A finding as an earlier report recorded it (a baseline's absent ones): its message and fingerprint as written then. */
 export class RecordedFinding extends Finding {
   constructor(
     fields: Pick<Finding, 'ruleId' | 'severity' | 'status' | 'resource' | 'location'>,
-    private readonly recorded: { message: string; fingerprint: string },
+    private readonly recorded: { message: string; fingerprint: string; cause?: UnknownCause | undefined },
   ) {
     super(fields.ruleId, fields.severity, fields.status, fields.resource, [], fields.location, '');
+  }
+
+  override get cause(): UnknownCause | undefined {
+    return this.status === 'unknown' ? this.recorded.cause : undefined;
   }
 
   override get message(): string {

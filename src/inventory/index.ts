@@ -21,4 +21,12 @@ export {
 } from './key-references.js';
 export { FIPS_LEVELS, STORE_TYPES, STORE_HOST_SUFFIXES, type FipsLevelEntry, type StoreKind } from './key-stores.js';
 export { KEY_ROLES } from './roles.js';
-export { RELATED_RECORD_KINDS, RELATION_READS, RELATION_TYPES, ROLE_ASSIGNMENT_TYPE } from './relation-reads.js';
+export {
+  GRANT_TYPES,
+  RELATED_RECORD_KINDS,
+  RELATION_READS,
+  RELATION_TYPES,
+  ROLE_ASSIGNMENT_TYPE,
+  ROLE_DEFINITION_TYPE,
+  SUBSCRIPTION_TYPE,
+} from './relation-reads.js';

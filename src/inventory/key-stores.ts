@@ -22,19 +22,52 @@ export interface StoreType {
   uriPath?: string;
   /** Its keys' resource type, when Azure Resource Manager lists them. */
   keyType?: string;
+  /** The FIPS 140 level a store of the type provides (see `StoreFips`). */
+  fips: StoreFips;
+}
+
+/**
+ * How a store's record tells its FIPS level: the `FIPS_LEVELS` row of the
+ * first case whose pattern matches the string at `path`, else `otherwise`.
+ * Without `path`, every store of the type is at `otherwise`. No row found:
+ * the level cannot be established (a tier keyscope does not know). A `path`
+ * only known at deployment leaves the level unknown.
+ */
+export interface StoreFips {
+  path?: string;
+  cases?: readonly { match: RegExp; level: string }[];
+  otherwise?: string;
 }
 
 export const STORE_TYPES: readonly StoreType[] = [
-  { type: 'microsoft.keyvault/vaults', kind: 'key-vault', uriPath: 'properties.vaultUri', keyType: 'microsoft.keyvault/vaults/keys' },
+  {
+    type: 'microsoft.keyvault/vaults',
+    kind: 'key-vault',
+    uriPath: 'properties.vaultUri',
+    keyType: 'microsoft.keyvault/vaults/keys',
+    // Premium: the key's own protection and HSM platform refine the level (fips.ts, `keyLevel`).
+    fips: {
+      path: 'properties.sku.name',
+      cases: [
+        { match: /^premium$/i, level: 'key-vault-premium-hsm-platform-1' },
+        { match: /^standard$/i, level: 'key-vault-software' },
+      ],
+    },
+  },
   {
     type: 'microsoft.keyvault/managedhsms',
     kind: 'managed-hsm',
     uriPath: 'properties.hsmUri',
     keyType: 'microsoft.keyvault/managedhsms/keys',
+    fips: { otherwise: 'managed-hsm' },
   },
   // Customer hardware in Azure datacenters: no Azure service wraps its data with these.
-  { type: 'microsoft.hardwaresecuritymodules/dedicatedhsms', kind: 'external' },
-  { type: 'microsoft.hardwaresecuritymodules/cloudhsmclusters', kind: 'external' },
+  {
+    type: 'microsoft.hardwaresecuritymodules/dedicatedhsms',
+    kind: 'external',
+    fips: { path: 'sku.name', cases: [{ match: /payshield/i, level: 'payment-hsm' }], otherwise: 'dedicated-hsm' },
+  },
+  { type: 'microsoft.hardwaresecuritymodules/cloudhsmclusters', kind: 'external', fips: { otherwise: 'cloud-hsm' } },
 ];
 
 /** One row of the FIPS table: a key store (and key protection) and the level it is validated at. */

@@ -3,6 +3,13 @@ import { STORE_TYPES } from './key-stores.js';
 
 /** Role assignments: read only when a rule reads an identity's grants. */
 export const ROLE_ASSIGNMENT_TYPE = 'microsoft.authorization/roleassignments';
+/** Role definitions: what a custom role an assignment names lets it do. */
+export const ROLE_DEFINITION_TYPE = 'microsoft.authorization/roledefinitions';
+/** Subscriptions: their management-group ancestry places management-group-scoped assignments. */
+export const SUBSCRIPTION_TYPE = 'microsoft.resources/subscriptions';
+
+/** The types that tell who may use a key: read only when a rule reads an identity's grants. */
+export const GRANT_TYPES: ReadonlySet<string> = new Set([ROLE_ASSIGNMENT_TYPE, ROLE_DEFINITION_TYPE, SUBSCRIPTION_TYPE]);
 
 /**
  * What the relation index reads of each type (canonical paths), so a live
@@ -15,6 +22,8 @@ export const RELATION_READS: ReadonlyMap<string, readonly string[]> = new Map<st
     ['properties.attributes', 'properties.keyuri', 'properties.kty', 'tags'],
   ]),
   [ROLE_ASSIGNMENT_TYPE, ['properties']],
+  [ROLE_DEFINITION_TYPE, ['properties']],
+  [SUBSCRIPTION_TYPE, ['properties']],
   ...CONSUMER_TYPES.map((consumer): [string, readonly string[]] => [consumer.type, ['identity', 'properties', 'tags']]),
 ]);
 

@@ -69,3 +69,70 @@ export function roleGuidOf(roleDefinitionId: string): string {
   const slash = roleDefinitionId.lastIndexOf('/');
   return roleDefinitionId.slice(slash + 1).toLowerCase();
 }
+
+/**
+ * The Key Vault data action behind each key permission (access-policy
+ * names). A custom role's `dataActions` and `notDataActions` are matched
+ * against these, wildcards included, to give its key permissions. Source:
+ * https://learn.microsoft.com/azure/role-based-access-control/permissions/security#microsoftkeyvault
+ */
+export const KEY_DATA_ACTIONS: readonly (readonly [permission: string, dataAction: string])[] = [
+  ['get', 'Microsoft.KeyVault/vaults/keys/read'],
+  ['list', 'Microsoft.KeyVault/vaults/keys/read'],
+  ['create', 'Microsoft.KeyVault/vaults/keys/create/action'],
+  ['update', 'Microsoft.KeyVault/vaults/keys/update/action'],
+  ['import', 'Microsoft.KeyVault/vaults/keys/import/action'],
+  ['delete', 'Microsoft.KeyVault/vaults/keys/delete'],
+  ['recover', 'Microsoft.KeyVault/vaults/keys/recover/action'],
+  ['backup', 'Microsoft.KeyVault/vaults/keys/backup/action'],
+  ['restore', 'Microsoft.KeyVault/vaults/keys/restore/action'],
+  ['purge', 'Microsoft.KeyVault/vaults/deletedKeys/delete'],
+  ['encrypt', 'Microsoft.KeyVault/vaults/keys/encrypt/action'],
+  ['decrypt', 'Microsoft.KeyVault/vaults/keys/decrypt/action'],
+  ['wrapKey', 'Microsoft.KeyVault/vaults/keys/wrap/action'],
+  ['unwrapKey', 'Microsoft.KeyVault/vaults/keys/unwrap/action'],
+  ['sign', 'Microsoft.KeyVault/vaults/keys/sign/action'],
+  ['verify', 'Microsoft.KeyVault/vaults/keys/verify/action'],
+  ['release', 'Microsoft.KeyVault/vaults/keys/release/action'],
+  ['rotate', 'Microsoft.KeyVault/vaults/keys/rotate/action'],
+  ['getrotationpolicy', 'Microsoft.KeyVault/vaults/keyrotationpolicies/read'],
+  ['setrotationpolicy', 'Microsoft.KeyVault/vaults/keyrotationpolicies/write'],
+];
+
+/** An Azure RBAC action pattern (`*` matches any run of characters) as a case-insensitive test. */
+function actionPattern(pattern: string): RegExp {
+  return new RegExp(
+    `^${pattern
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/**
+ * The key permissions a role definition's `permissions` blocks grant: a
+ * permission is granted when one block's `dataActions` match its data action
+ * and the same block's `notDataActions` do not (Azure takes the union of the
+ * blocks). Undefined when `permissions` is not a list of blocks.
+ */
+export function keyPermissionsOf(permissions: unknown): string[] | undefined {
+  if (!Array.isArray(permissions)) return undefined;
+  const granted = new Set<string>();
+  for (const block of permissions) {
+    if (block === null || typeof block !== 'object') return undefined;
+    const record = block as Record<string, unknown>;
+    const allowed = strings(record['dataActions'] ?? record['DataActions']).map(actionPattern);
+    const denied = strings(record['notDataActions'] ?? record['NotDataActions']).map(actionPattern);
+    for (const [permission, action] of KEY_DATA_ACTIONS) {
+      if (allowed.some((p) => p.test(action)) && !denied.some((p) => p.test(action))) granted.add(permission);
+    }
+  }
+  return KEY_DATA_ACTIONS.map(([permission]) => permission).filter(
+    (permission, i, all) => granted.has(permission) && all.indexOf(permission) === i,
+  );
+}

@@ -9,6 +9,7 @@ export {
   type SourcePoint,
   type PresentType,
   typeKey,
+  isDeployed,
   subscriptionOf,
   isSubscriptionId,
   subscriptionNamedBy,
@@ -21,3 +22,4 @@ export { type ScanProblem } from './problem.js';
 export { wildcardPattern } from './wildcard.js';
 export { interned } from './intern.js';
 export { keepPaths, keepTree, type Keep } from './keep.js';
+export { UNKNOWN_CAUSES, unknownCauseOf, type UnknownCause } from './unknown-cause.js';

@@ -6,7 +6,7 @@ import type { Resource } from './resource.js';
 export type Keep = Map<string, Keep | true>;
 
 /** The members of a record `keepPaths` keeps whatever the paths: what names, places and qualifies it. */
-const ALWAYS_KEPT = ['id', 'type', 'name', 'subscriptionId', 'resourceGroup', 'origin', 'unknown', 'present'];
+const ALWAYS_KEPT = ['id', 'type', 'name', 'subscriptionId', 'resourceGroup', 'origin', 'unknown', 'present', 'unknownCauses'];
 
 /** A tree of what to keep for a list of canonical paths; a path through `[*]` keeps the whole array. */
 export function keepTree(paths: readonly string[]): Keep {

@@ -1,3 +1,5 @@
+import type { UnknownCause } from './unknown-cause.js';
+
 /**
  * The one record every source produces: an Azure Resource Manager resource as
  * Resource Graph returns it, plus where it came from and what is not known.
@@ -34,6 +36,12 @@ export interface Resource {
    * Like every unknown path of a template or plan, it is a deploy-time value.
    */
   present?: Readonly<Record<string, PresentType>>;
+  /**
+   * Why an `unknown` path is unknown, by the path as written there, when it is
+   * not what the origin implies (a missing template parameter, a key whose
+   * read failed). See `unknownCauseOf`.
+   */
+  unknownCauses?: Readonly<Record<string, UnknownCause>>;
   [key: string]: unknown;
 }
 
@@ -110,6 +118,19 @@ export interface ExampleOrigin {
 }
 
 export type Origin = ExportOrigin | GraphOrigin | TemplateOrigin | PlanOrigin | ExampleOrigin;
+
+/**
+ * Does the record show what Azure holds now (a live or exported inventory),
+ * rather than what a template or plan declares? Only such records cover a
+ * subscription: a key missing from a vault read this way is missing, and a
+ * subscription read this way had its role assignments read. A rule's
+ * example stands for a deployed resource, so `rules test` can show a
+ * dangling key. Takes a finding's location as well as an origin.
+ */
+export function isDeployed(origin: { readonly kind: string } | undefined): boolean {
+  const kind = origin?.kind;
+  return kind === 'export' || kind === 'graph' || kind === 'example';
+}
 
 /** The lower-cased type used for matching rules to resources. */
 export function typeKey(resource: Pick<Resource, 'type'>): string {

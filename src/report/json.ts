@@ -57,6 +57,7 @@ export function findingJson(finding: Finding): string {
     ruleId: finding.ruleId,
     severity: finding.severity,
     status: finding.status,
+    cause: finding.cause,
     resource: finding.resource,
     message: finding.message,
     evidence: finding.evidence,

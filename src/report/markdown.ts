@@ -3,6 +3,7 @@ import { isOpen, type Finding, type Posture, type ScanResult } from '../findings
 import { SEVERITIES, type Severity } from '../rules/index.js';
 import { noticeSummary } from './notices.js';
 import { singleDocument } from './reporter.js';
+import { unknownSectionMarkdown } from './unknown-causes.js';
 
 const ICON: Record<Severity, string> = { critical: '🟣', high: '🔴', medium: '🟠', low: '🔵', info: '⚪' };
 const WORST_RESOURCES = 10;
@@ -77,8 +78,10 @@ export function* renderMarkdown(result: ScanResult): Generator<string> {
       const at = problem.line === undefined ? problem.target : `${problem.target}:${problem.line}`;
       lines.push(`- \`${cell(at)}\` ${problem.code}: ${cell(problem.message)}`);
     }
-    if (unknown)
-      lines.push(`- ${unknown} finding(s) read values that are not known yet (deploy-time values, or data that could not be fetched).`);
+    if (unknown) {
+      if (result.scan.errors.length) lines.push('');
+      lines.push(...unknownSectionMarkdown(open, cell));
+    }
     lines.push('');
   }
   if (result.scan.notices.length) {

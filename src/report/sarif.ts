@@ -1,7 +1,7 @@
 import type * as Sarif from 'sarif';
 import { isOpen, type Finding, type FindingLocation, type ScanResult } from '../findings/index.js';
 import type { CompiledRule } from '../engine/index.js';
-import { subscriptionNamedBy } from '../model/index.js';
+import { isDeployed, subscriptionNamedBy } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
 import { UsageError } from '../errors/index.js';
 import { numberedFile, PIECE, type ReportFormat, type ReportOptions, type ReportOutputs, type RuleDoc } from './reporter.js';
@@ -258,7 +258,7 @@ function withheldCategories(result: ScanResult): Set<string> {
     if (!liveCategories) {
       const categories = new Set((result.scan.scopes ?? []).map((subscription) => CATEGORY.azure(subscription)));
       for (const finding of result.findings) {
-        if (finding.location.kind === 'export' || finding.location.kind === 'graph') {
+        if (isDeployed(finding.location)) {
           categories.add(categoryOf(finding.location, finding.resource.subscriptionId));
         }
       }
@@ -338,6 +338,7 @@ function toResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>, prof
     properties: {
       severity: finding.severity,
       status: finding.status,
+      ...(finding.status === 'unknown' ? { cause: finding.cause } : {}),
       resource: finding.resource,
       location: finding.location,
       evidence: finding.evidence,

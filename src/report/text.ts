@@ -3,6 +3,7 @@ import type { Severity } from '../rules/index.js';
 import { noticeSummary, problemAt } from './notices.js';
 import { postureLine, postureTotal } from './posture-text.js';
 import { PIECE, singleDocument, type ReportOptions } from './reporter.js';
+import { unknownSectionText } from './unknown-causes.js';
 
 const SEVERITY_COLOUR: Record<Severity, string> = {
   critical: '\u001b[1;35m',
@@ -96,6 +97,7 @@ export function* renderText(result: ScanResult, options: Pick<ReportOptions, 'co
   for (const expired of result.exemptions?.expired ?? []) {
     out += `${paint(SEVERITY_COLOUR.medium, 'Exemption expired')}: ${expired.origin} (${expired.rule} on ${expired.resource}) on ${expired.expires}; it no longer suppresses anything\n`;
   }
+  out += unknownSectionText(result.findings, (text) => paint(BOLD, text));
   if (result.scan.notices.length) {
     const { listed, more } = noticeSummary(result.scan.notices);
     out += `\nNotices: ${result.scan.notices.length} (the scan is complete; what they leave unknown shows as unknown findings)\n`;

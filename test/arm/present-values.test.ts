@@ -22,6 +22,15 @@ describe('ARM: present values', () => {
     }
   });
 
+  test('a missing parameter, present or not, keeps its cause: its value and what is computed from it are parameter-missing', () => {
+    const cause = { 'properties.encryption.keyvaultproperties.keyname': 'parameter-missing' };
+    for (const name of ['stkeynamerequired', 'stkeynamemaybeempty', 'stkeynamecomputed']) {
+      expect([name, named(resources, name).unknownCauses]).toEqual([name, cause]);
+    }
+    // reference() is a deploy-time value, the origin's own cause: not listed.
+    expect(named(resources, 'des-present').unknownCauses).toBeUndefined();
+  });
+
   test("reference() of a property Azure always returns: a key's keyUriWithVersion, an identity's principalId", () => {
     expect(named(resources, 'des-present').present).toEqual({ 'properties.activekey.keyurl': 'string' });
     const assignment = resources.find((resource) => resource.type === 'Microsoft.Authorization/roleAssignments')!;
@@ -44,7 +53,19 @@ describe('ARM: present values', () => {
       ['cmk.storage-account', 'stkeynamecomputed', 'unknown', 81, 13, '"keyname"'],
       ['cmk.storage-account', 'stkeynamemaybeempty', 'unknown', 64, 13, '"keyname"'],
     ]);
-    // Which key they name stays unknown: a deploy-time value.
+    // Which key they name stays unknown: a parameter nobody gave, or a deploy-time value.
     expect(document.summary.byRule['cmk.key-resolvable']).toMatchObject({ pass: 0, fail: 0, unknown: 4 });
+    expect(
+      document.findings
+        .filter((finding) => finding.ruleId === 'cmk.key-resolvable' || finding.ruleId === 'cmk.storage-account')
+        .map((finding) => `${finding.ruleId} ${finding.resource.name} ${finding.cause}`),
+    ).toEqual([
+      'cmk.key-resolvable des-present deploy-time-value',
+      'cmk.key-resolvable stkeynamecomputed parameter-missing',
+      'cmk.key-resolvable stkeynamemaybeempty parameter-missing',
+      'cmk.key-resolvable stkeynamerequired parameter-missing',
+      'cmk.storage-account stkeynamecomputed parameter-missing',
+      'cmk.storage-account stkeynamemaybeempty parameter-missing',
+    ]);
   });
 });

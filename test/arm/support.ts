@@ -21,6 +21,7 @@ export interface FindingsDocument {
   findings: {
     ruleId: string;
     status: string;
+    cause?: string;
     resource: { id: string; name: string; type: string };
     location: { kind: string; file: string; line: number; column: number; pointer: string; property?: string; via?: string[] };
   }[];

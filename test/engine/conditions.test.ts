@@ -308,7 +308,12 @@ describe('evidence', () => {
 
   test('unknown evidence says the value is not known', () => {
     expect(evidence({ field: 'properties.flag', equals: true }, thing({}, { unknown: ['properties.flag'] }))).toEqual([
-      { path: 'properties.flag', operator: 'equals', expected: true, state: 'unknown' },
+      { path: 'properties.flag', operator: 'equals', expected: true, state: 'unknown', cause: 'deploy-time-value' },
+    ]);
+    // The cause the source gave for the path, when it is not what the origin implies.
+    const missing = thing({}, { unknown: ['properties.flag'], unknownCauses: { 'properties.flag': 'parameter-missing' } });
+    expect(evidence({ field: 'properties.flag', equals: true }, missing)).toEqual([
+      { path: 'properties.flag', operator: 'equals', expected: true, state: 'unknown', cause: 'parameter-missing' },
     ]);
   });
 });

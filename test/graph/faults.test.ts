@@ -234,18 +234,21 @@ describe('fail closed: what is not read is reported, everything else is scanned'
       .map((record) => {
         if (record['id'] === unreadKey) {
           const properties = record['properties'] as Record<string, unknown>;
+          const unknown = [
+            'properties.kty',
+            'properties.keySize',
+            'properties.curveName',
+            'properties.keyOps',
+            'properties.keyUriWithVersion',
+            'properties.rotationPolicy',
+            'properties.release_policy',
+          ];
           return {
             ...record,
             properties: { attributes: properties['attributes'], keyUri: properties['keyUri'] },
-            unknown: [
-              'properties.kty',
-              'properties.keySize',
-              'properties.curveName',
-              'properties.keyOps',
-              'properties.keyUriWithVersion',
-              'properties.rotationPolicy',
-              'properties.release_policy',
-            ],
+            unknown,
+            // Listed, but its own read failed (the protector's failure is the origin's default, enrichment-failed).
+            unknownCauses: Object.fromEntries(unknown.map((path) => [path, 'unreadable-record'])),
           };
         }
         if (record['id'] === server) {
@@ -264,6 +267,15 @@ describe('fail closed: what is not read is reported, everything else is scanned'
       .filter((finding) => finding.status === 'unknown')
       .map((finding) => `${finding.ruleId} ${finding.resource.id}`);
     expect(unknown).toEqual(expect.arrayContaining([`cmk.sql-server ${server}`, `key.hsm-backed ${unreadKey}`]));
+    const causes = Object.fromEntries(
+      result.report.findings
+        .filter((finding) => finding.resource.id === server || finding.resource.id === unreadKey)
+        .filter((finding) => finding.status === 'unknown')
+        .map((finding) => [`${finding.ruleId} ${finding.resource.name}`, (finding as { cause?: string }).cause]),
+    );
+    expect(new Set(Object.values(causes))).toEqual(new Set(['enrichment-failed', 'unreadable-record']));
+    expect(causes[`cmk.sql-server ${server.split('/').pop()}`]).toBe('enrichment-failed');
+    expect(causes[`key.hsm-backed ${unreadKey.split('/').pop()}`]).toBe('unreadable-record');
 
     const replay = runCli(['scan', '--input', snapshot, '--format', 'json', '--config', WITHOUT_ROLE_ASSIGNMENTS]);
     expect(findingsText(replay.stdout)).toBe(findingsText(result.stdout));

@@ -13,13 +13,21 @@ describe('queries generated from the rule pack', () => {
   test('the built-in pack: one resources query over the types rules read, keys fetched through their parents', () => {
     const types = builtinTypes();
     const plan = planGraph(types);
-    // Role assignments (cmk.key-access-scoped reads the grants on a key) are in their own table.
-    expect(plan.queries.map((q) => q.table)).toEqual(['authorizationresources', 'resources']);
+    // Role assignments and definitions (cmk.key-access-scoped reads the grants on a key) are in their own table,
+    // subscriptions (their management-group ancestry) in theirs.
+    expect(plan.queries.map((q) => q.table)).toEqual(['authorizationresources', 'resourcecontainers', 'resources']);
+    expect(plan.queries.find((q) => q.table === 'authorizationresources')!.types).toEqual([
+      'microsoft.authorization/roleassignments',
+      'microsoft.authorization/roledefinitions',
+    ]);
+    expect(plan.queries.find((q) => q.table === 'resourcecontainers')!.types).toEqual(['microsoft.resources/subscriptions']);
     const query = plan.queries.find((q) => q.table === 'resources');
     // Keys are not in Resource Graph: their vaults and HSMs are queried instead.
     const expected = types
       .map((entry) => entry.type)
-      .filter((type) => !type.endsWith('/keys') && type !== 'microsoft.authorization/roleassignments')
+      .filter(
+        (type) => !type.endsWith('/keys') && !type.startsWith('microsoft.authorization/') && type !== 'microsoft.resources/subscriptions',
+      )
       .sort();
     expect(query!.types).toEqual(expected);
     expect(query!.types).toEqual(

@@ -11,7 +11,7 @@ async function storageAccount(name: string): Promise<Resource> {
 
 interface Report {
   summary: { byRule: Record<string, { pass: number; fail: number; unknown: number }> };
-  findings: { ruleId: string; status: string; message: string }[];
+  findings: { ruleId: string; status: string; cause?: string; message: string; evidence: { state: string; cause?: string }[] }[];
 }
 
 async function scan(name: string): Promise<{ code: number; report: Report }> {
@@ -45,16 +45,22 @@ describe('Terraform: a key id known only after apply is present', () => {
     });
   });
 
-  test('cmk.storage-account passes; cmk.key-resolvable stays unknown: the key reference is a deploy-time value', async () => {
+  test('cmk.storage-account passes; cmk.key-resolvable stays unknown with cause deploy-time-value', async () => {
     const { code, report } = await scan('storage-key-same-plan.plan.json');
     expect(report.summary.byRule['cmk.storage-account']).toMatchObject({ pass: 1, fail: 0, unknown: 0 });
     expect(report.summary.byRule['cmk.key-resolvable']).toMatchObject({ pass: 0, fail: 0, unknown: 1 });
-    expect(report.findings.filter((f) => f.ruleId === 'cmk.key-resolvable').map((f) => [f.status, f.message])).toEqual([
+    expect(report.findings.filter((f) => f.ruleId === 'cmk.key-resolvable').map((f) => [f.status, f.cause, f.message])).toEqual([
       [
         'unknown',
+        'deploy-time-value',
         "microsoft.storage/storageaccounts 'stordersdata' could not be evaluated: key '': properties.attributes.enabled is not known (expected notEquals false; the key reference is only known at deployment).",
       ],
     ]);
+    expect(report.findings.find((f) => f.ruleId === 'cmk.key-resolvable')!.evidence.map((e) => [e.state, e.cause])).toEqual([
+      ['unknown', 'deploy-time-value'],
+    ]);
+    // The pass decided on the present key id is no unknown: it carries no cause.
+    expect(report.findings.some((f) => f.ruleId === 'cmk.storage-account')).toBe(false);
     expect(code).toBe(1); // the unknown critical finding gates, as every unknown does
   });
 

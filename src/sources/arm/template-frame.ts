@@ -132,7 +132,7 @@ export class TemplateFrame implements Frame {
         `the parameter '${declaration.name}' has no value and no default: what depends on it is unknown (give it with --parameters)`,
         { json: this.json, offset: declaration.key.offset },
       );
-      return new Unknown(`the parameter '${declaration.name}' has no value`, requiredPresence(declaration.value));
+      return new Unknown(`the parameter '${declaration.name}' has no value`, requiredPresence(declaration.value), 'parameter-missing');
     });
   }
 

@@ -1,4 +1,4 @@
-import type { PresentType } from '../../model/index.js';
+import type { PresentType, UnknownCause } from '../../model/index.js';
 import type { Expression } from './expression-ast.js';
 import { setKey } from './json-text.js';
 
@@ -17,16 +17,19 @@ export class Unknown {
      * (`withoutPresence`).
      */
     readonly present?: PresentType,
+    /** Why, in the closed list findings report (`parameter-missing` for a parameter nobody gave). */
+    readonly cause: UnknownCause = 'deploy-time-value',
   ) {}
 }
 
 /**
  * The value, with any presence dropped when it is an Unknown: what a
  * function computes from a present value (its length, a member of it, a
- * branch it decides) is not known to be present.
+ * branch it decides) is not known to be present. Its cause stays: a value
+ * made from a missing parameter is unknown for that reason.
  */
 export function withoutPresence(value: unknown): unknown {
-  return value instanceof Unknown && value.present !== undefined ? new Unknown(value.reason) : value;
+  return value instanceof Unknown && value.present !== undefined ? new Unknown(value.reason, undefined, value.cause) : value;
 }
 
 /**

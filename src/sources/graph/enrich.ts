@@ -139,7 +139,11 @@ export class Enricher {
       properties: isObject(body['properties']) ? body['properties'] : {},
       origin: subscriptionId ? { kind: 'graph', subscriptionId } : { kind: 'graph' },
     };
-    if (unknown) resource.unknown = unknown;
+    if (unknown) {
+      resource.unknown = unknown;
+      // Listed, but its own GET failed: not the failure of a call that adds to a record.
+      resource.unknownCauses = Object.fromEntries(unknown.map((path) => [path, 'unreadable-record' as const]));
+    }
     return resource;
   }
 }

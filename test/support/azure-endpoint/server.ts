@@ -356,6 +356,8 @@ export class AzureEndpoint {
     const scope = new Set(((subscriptions as string[] | undefined) ?? this.tenant.subscriptions).map((id) => id.toLowerCase()));
     const visible = this.tenant.tables[parsed.table as keyof Tenant['tables']].filter((row) => {
       const subscription = String(row['subscriptionId']).toLowerCase();
+      // Rows of no subscription (management-group role assignments, tenant-wide role definitions) are the tenant's.
+      if (subscription === '') return true;
       return scope.has(subscription) && !trimmed.has(subscription);
     });
     const rows = runQuery(parsed, visible);
