@@ -32,6 +32,8 @@ export interface ReadOptions {
 export interface InventorySource {
   /** `kind:target`, e.g. `export:inventory.json`; the report lists it with the number of resources read. */
   readonly label: string;
+  /** The input's size in bytes, when it is known (a file; not standard input or a live scan), for progress. */
+  readonly bytes?: number;
   /** Batches in a stable order; a consumer that stops iterating closes the source. */
   batches(options: ReadOptions): AsyncIterable<SourceBatch>;
 }
