@@ -98,12 +98,12 @@ export class ScanProgress implements ReadProgress {
     };
   }
 
-  /** Counts a source's resources as the scan reads them, and the source as done when it ends. */
-  watch(source: InventorySource, kind: WatchedKind, bytes?: number): InventorySource {
+  /** Counts a source's resources as the scan reads them, and the source (and its size, when known) as done when it ends. */
+  watch(source: InventorySource, kind: WatchedKind): InventorySource {
     if (kind === 'live') this.live = true;
     else {
       this.inputsTotal++;
-      if (bytes !== undefined) this.inputBytes += bytes;
+      this.inputBytes += source.bytes ?? 0;
     }
     const batches = async function* (this: ScanProgress, options: ReadOptions): AsyncIterable<SourceBatch> {
       try {

@@ -76,7 +76,7 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
   const context = { io, engine, verbose: Boolean(flags.verbose), quiet, progress };
   const sources: InventorySource[] = [];
   for (const kind of sourceKinds) {
-    for (const source of await kind.createSources(flags, context)) sources.push(progress.watch(source, kind.progress, source.bytes));
+    for (const source of await kind.createSources(flags, context)) sources.push(progress.watch(source, kind.progress));
   }
   if (sources.length === 0) {
     throw new UsageError(
