@@ -36,7 +36,11 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function scan(faults: Faults, extra: readonly string[], options: { env?: Record<string, string>; pty?: boolean } = {}): Promise<CliRun> {
+async function scan(
+  faults: Faults,
+  extra: readonly string[],
+  options: { env?: Record<string, string>; pty?: boolean } = {},
+): Promise<CliRun> {
   const live = await serveTenant(certificate, tenant, faults);
   try {
     const scope = tenant.subscriptions.flatMap((id) => ['--subscription', id]);
@@ -47,30 +51,35 @@ async function scan(faults: Faults, extra: readonly string[], options: { env?: R
 }
 
 describe('live-scan progress', () => {
-  ptyTest('on a terminal: a bar with resources, subscriptions, requests and waits, cleared at the end; the report intact in --output', async () => {
-    const piped = await scan({}, ['--format', 'json']);
-    expect(piped.code).toBe(1);
-    const report = path.join(dir, 'pty.json');
-    // A throttled first page: the bar shows the wait; a slow one keeps the bar up long enough to be redrawn.
-    const result = await scan(
-      { throttle: [{ request: 2, retryAfter: 1 }], slow: [{ request: 3, delayMs: 600 }] },
-      ['--output', `json=${report}`],
-      { pty: true },
-    );
-    expect(result.code).toBe(1);
-    expect(findingsText(readFileSync(report, 'utf8'))).toBe(findingsText(piped.stdout));
-    const terminal = result.stdout;
-    expect(terminal).toMatch(/keyscope \[[=-]+\] 0 resources read, 0\/0 subscriptions, 0 requests, 0 throttling waits/);
-    expect(terminal).toMatch(/keyscope \[[=-]+\] 0 resources read, 0\/3 subscriptions, \d+ requests, 1 throttling wait, waiting 1 s as Retry-After asks/);
-    const last = /keyscope \[=+\] [\d,]+ resources read, 3\/3 subscriptions, \d+ requests, 1 throttling wait/g;
-    const frames = [...terminal.matchAll(last)];
-    expect(frames.length).toBeGreaterThan(0);
-    // After the last frame: the line cleared (erase the line), cursor and wrapping restored, and nothing else.
-    const tail = terminal.slice(frames.at(-1)!.index + frames.at(-1)![0].length);
-    expect(tail).toContain('\u001b[2K');
-    expect(tail).not.toContain('keyscope');
-    expect(tail.replace(/\u001b\[[\d;?]*[A-Za-z]|\u001b[78]|\r|\n/g, '')).toBe('');
-  });
+  ptyTest(
+    'on a terminal: a bar with resources, subscriptions, requests and waits, cleared at the end; the report intact in --output',
+    async () => {
+      const piped = await scan({}, ['--format', 'json']);
+      expect(piped.code).toBe(1);
+      const report = path.join(dir, 'pty.json');
+      // A throttled first page: the bar shows the wait; a slow one keeps the bar up long enough to be redrawn.
+      const result = await scan(
+        { throttle: [{ request: 2, retryAfter: 1 }], slow: [{ request: 3, delayMs: 600 }] },
+        ['--output', `json=${report}`],
+        { pty: true },
+      );
+      expect(result.code).toBe(1);
+      expect(findingsText(readFileSync(report, 'utf8'))).toBe(findingsText(piped.stdout));
+      const terminal = result.stdout;
+      expect(terminal).toMatch(/keyscope \[[=-]+\] 0 resources read, 0\/0 subscriptions, 0 requests, 0 throttling waits/);
+      expect(terminal).toMatch(
+        /keyscope \[[=-]+\] 0 resources read, 0\/3 subscriptions, \d+ requests, 1 throttling wait, waiting 1 s as Retry-After asks/,
+      );
+      const last = /keyscope \[=+\] [\d,]+ resources read, 3\/3 subscriptions, \d+ requests, 1 throttling wait/g;
+      const frames = [...terminal.matchAll(last)];
+      expect(frames.length).toBeGreaterThan(0);
+      // After the last frame: the line cleared (erase the line), cursor and wrapping restored, and nothing else.
+      const tail = terminal.slice(frames.at(-1)!.index + frames.at(-1)![0].length);
+      expect(tail).toContain('\u001b[2K');
+      expect(tail).not.toContain('keyscope');
+      expect(tail.replace(/\u001b\[[\d;?]*[A-Za-z]|\u001b[78]|\r|\n/g, '')).toBe('');
+    },
+  );
 
   test('in a pipe, a long scan prints plain lines on KEYSCOPE_PROGRESS_INTERVAL_MS, and a last one with the totals', async () => {
     const result = await scan({ slow: [{ request: 2, delayMs: 1200 }] }, ['--format', 'json'], {

@@ -14,7 +14,8 @@ function source(label: string, sizes: number[], bytes?: number): InventorySource
     label,
     ...(bytes === undefined ? {} : { bytes }),
     async *batches() {
-      for (const size of sizes) yield { kind: 'resources', resources: new Array(size).fill(null) } as SourceBatch;
+      // A turn of the event loop per batch, as a source reading a file takes.
+      for (const size of sizes) yield await Promise.resolve<SourceBatch>({ kind: 'resources', resources: new Array(size).fill(null) });
     },
   };
 }
@@ -41,7 +42,9 @@ describe('progress on stderr', () => {
     progress.stop();
     expect(progress.summary()).toBe('2,012 resources read, 1/30 subscriptions, 2 requests, 1 throttling wait');
     // The first frame, and the last one (drawn by stop before it clears the line).
-    expect(out.text).toContain('keyscope [------------------------------] 0 resources read, 0/0 subscriptions, 0 requests, 0 throttling waits');
+    expect(out.text).toContain(
+      'keyscope [------------------------------] 0 resources read, 0/0 subscriptions, 0 requests, 0 throttling waits',
+    );
     const lastFrame = 'keyscope [=-----------------------------] 2,012 resources read, 1/30 subscriptions, 2 requests, 1 throttling wait';
     expect(out.text).toContain(lastFrame);
     // Cleared: back to column 1, the line erased, nothing drawn after.
@@ -97,8 +100,14 @@ describe('progress on stderr', () => {
   test('KEYSCOPE_PROGRESS_INTERVAL_MS sets the schedule; anything but a positive whole number leaves the default', () => {
     expect(scheduleFrom({})).toEqual({ firstMs: 5000, everyMs: 15_000 });
     expect(scheduleFrom({ KEYSCOPE_PROGRESS_INTERVAL_MS: '250' })).toEqual({ firstMs: 250, everyMs: 250 });
-    for (const bad of ['0', '-5', '1.5', 'soon', '']) expect(scheduleFrom({ KEYSCOPE_PROGRESS_INTERVAL_MS: bad })).toEqual({ firstMs: 5000, everyMs: 15_000 });
-    expect([formatBytes(999), formatBytes(1000), formatBytes(1_234_567), formatBytes(5e12)]).toEqual(['999 bytes', '1.0 kB', '1.2 MB', '5.0 TB']);
+    for (const bad of ['0', '-5', '1.5', 'soon', ''])
+      expect(scheduleFrom({ KEYSCOPE_PROGRESS_INTERVAL_MS: bad })).toEqual({ firstMs: 5000, everyMs: 15_000 });
+    expect([formatBytes(999), formatBytes(1000), formatBytes(1_234_567), formatBytes(5e12)]).toEqual([
+      '999 bytes',
+      '1.0 kB',
+      '1.2 MB',
+      '5.0 TB',
+    ]);
   });
 
   test('--verbose: a line per request and wait, counts to the progress; silent otherwise', () => {
