@@ -24,7 +24,8 @@ export interface CliRun {
 export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; input?: string } = {}): CliRun {
   const result = spawnSync(process.execPath, [cliPath, ...args], {
     cwd: options.cwd ?? root,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    // No plain progress line however slow the machine: tests that want them set their own interval.
+    env: { ...process.env, NO_COLOR: '1', KEYSCOPE_PROGRESS_INTERVAL_MS: '3600000', ...options.env },
     input: options.input,
     encoding: 'utf8',
     maxBuffer: 1 << 30,
@@ -42,7 +43,7 @@ export async function runInProcess(args: readonly string[], cwd = root): Promise
     stderr: { write: (text: string) => (stderr += text) },
     stdoutIsTTY: false,
     stderrIsTTY: false,
-    env: { NO_COLOR: '1' },
+    env: { NO_COLOR: '1', KEYSCOPE_PROGRESS_INTERVAL_MS: '3600000' },
     cwd,
     writeFile(file, pieces) {
       files.set(file, [...pieces].join(''));

@@ -11,6 +11,8 @@ export interface CliIo {
   stdoutIsTTY: boolean;
   /** Whether stderr is a terminal (progress lines that redraw themselves). */
   stderrIsTTY: boolean;
+  /** stderr's width in columns, when it is a terminal (the progress bar fits it). */
+  stderrColumns?: number;
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   /** Writes a file in pieces (outputs may be large); resolves when it is flushed. */

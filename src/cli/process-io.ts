@@ -36,6 +36,7 @@ export function processIo(): CliIo {
     stderr: process.stderr,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     stderrIsTTY: Boolean(process.stderr.isTTY),
+    ...(process.stderr.columns ? { stderrColumns: process.stderr.columns } : {}),
     env: process.env,
     cwd: process.cwd(),
     async writeFile(file, pieces) {

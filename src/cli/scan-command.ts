@@ -20,6 +20,7 @@ import { ExitCode } from './exit-codes.js';
 import type { CliIo } from './io.js';
 import { resolveOutputs, type OutputTarget } from './outputs.js';
 import { renderProblems } from './render-error.js';
+import { ScanProgress, scheduleFrom, type ProgressMode } from './progress.js';
 import { buildEngine, chooseProfile, loadDefinitions, parseParamFlag, profileDefinitions, selectDefinitions } from './rule-set.js';
 import { sourceKinds } from './source-options/index.js';
 
@@ -65,22 +66,39 @@ export async function scanCommand(flags: ScanFlags, io: CliIo): Promise<ExitCode
   const overrides = [...(profile?.parameters ?? []), ...config.parameters, ...flags.param.map((flag) => parseParamFlag(flag, loaded))];
   const engine = buildEngine(definitions, overrides, { loaded, applicability: profile?.applicability ?? [] });
 
-  const context = { io, engine, verbose: Boolean(flags.verbose), quiet: Boolean(flags.quiet) };
+  const quiet = Boolean(flags.quiet);
+  const mode: ProgressMode = quiet ? 'off' : io.stderrIsTTY ? 'bar' : 'lines';
+  const progress = new ScanProgress({
+    mode,
+    sink: io.stderr,
+    schedule: scheduleFrom(io.env),
+    ...(io.stderrColumns ? { columns: io.stderrColumns } : {}),
+  });
+  const context = { io, engine, verbose: Boolean(flags.verbose), quiet, progress };
   const sources: InventorySource[] = [];
-  for (const kind of sourceKinds) sources.push(...(await kind.createSources(flags, context)));
+  for (const kind of sourceKinds) {
+    for (const source of await kind.createSources(flags, context)) sources.push(progress.watch(source, kind.progress));
+  }
   if (sources.length === 0) {
     throw new UsageError(
       `nothing to scan: give ${sourceKinds.map((kind) => kind.usage).join(', or ')}`,
       'example: keyscope scan --input inventory.json',
     );
   }
-  const scanned = await runScan(engine, sources, {
-    version: packageVersion(),
-    ...(profile ? { profile: profile.name } : {}),
-    ...(flags.timestamps ? { clock: () => new Date() } : {}),
-    // Keys expire by the same calendar as exemptions: --as-of fixes both, so a replayed scan judges them alike.
-    ...(flags.asOf ? { asOf: new Date(`${today}T00:00:00Z`) } : {}),
-  });
+  progress.start();
+  let scanned: ScanResult;
+  try {
+    scanned = await runScan(engine, sources, {
+      version: packageVersion(),
+      ...(profile ? { profile: profile.name } : {}),
+      ...(flags.timestamps ? { clock: () => new Date() } : {}),
+      // Keys expire by the same calendar as exemptions: --as-of fixes both, so a replayed scan judges them alike.
+      ...(flags.asOf ? { asOf: new Date(`${today}T00:00:00Z`) } : {}),
+    });
+  } finally {
+    // The bar is gone before the report is written: stdout may be the same terminal.
+    progress.stop();
+  }
   const result = reviewFindings(scanned, { today, ...(exemptions ? { exemptions } : {}), ...(baseline ? { baseline } : {}) });
   renderProblems(result.scan.errors, io.stderr);
 

@@ -38,6 +38,8 @@ export interface InventorySource {
    * failure); a scan whose every source is empty is still an error.
    */
   readonly foundIn?: string;
+  /** The input's size in bytes, when it is known (a file; not standard input or a live scan), for progress. */
+  readonly bytes?: number;
   /** Batches in a stable order; a consumer that stops iterating closes the source. */
   batches(options: ReadOptions): AsyncIterable<SourceBatch>;
 }

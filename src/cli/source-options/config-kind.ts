@@ -6,6 +6,7 @@ import { collect, type SourceKind } from './source-kind.js';
 /** `--terraform DIR`: Terraform root modules read without a plan, with `--var-file` and `--var`. */
 export const configKind: SourceKind = {
   usage: '--terraform DIR',
+  progress: 'input',
   addOptions(command) {
     command
       .option('--terraform <dir>', 'a Terraform root module (its .tf files), evaluated without a plan; repeatable', collect, [])

@@ -5,6 +5,7 @@ import { collect, type SourceKind } from './source-kind.js';
 /** `--input FILE`: exported inventories. */
 export const exportKind: SourceKind = {
   usage: '--input FILE',
+  progress: 'input',
   addOptions(command) {
     command.option(
       '-i, --input <file>',

@@ -61,6 +61,7 @@ function armEndpointOf(text: string): string {
 /** `--subscription`, `--management-group`, `--tenant`: live scans through Azure Resource Graph. */
 export const graphKind: SourceKind = {
   usage: '--subscription ID, --management-group ID or --tenant',
+  progress: 'live',
   addOptions(command) {
     command
       .option('--subscription <id>', 'scan a subscription live through Azure Resource Graph; repeatable', collect, [])
@@ -71,7 +72,7 @@ export const graphKind: SourceKind = {
       .option('--arm-endpoint <url>', 'Resource Manager endpoint of a live scan (Azure Stack Hub); overrides --cloud')
       .option('--export <file>', 'write what a live scan fetched as NDJSON (scan it again with --input)');
   },
-  async createSources(flags, { io, engine, verbose, quiet }) {
+  async createSources(flags, { io, engine, verbose, quiet, progress }) {
     const scope = scopeOf(flags);
     if (!scope) return [];
     // The Azure SDK is loaded only for a live scan: it is most of a small scan's start-up otherwise.
@@ -82,8 +83,7 @@ export const graphKind: SourceKind = {
       ...(io.env['AZURE_AUTHORITY_HOST'] ? { authorityHost: io.env['AZURE_AUTHORITY_HOST'] } : {}),
     });
     const credential = createCredential((flags['auth'] as AuthMethod | undefined) ?? 'default', settings, io.env);
-    // The progress line redraws itself: only on a terminal.
-    const log = new GraphLog({ sink: io.stderr, progress: io.stderrIsTTY && !quiet, verbose });
+    const log = new GraphLog({ sink: progress.lines, verbose, ...(quiet ? {} : { progress }) });
     const exportFile = flags['export'] === undefined ? undefined : path.resolve(io.cwd, flags['export'] as string);
     const types = engine.resourceTypes.map((type) => ({ type, reads: engine.readsFor(type) }));
     return [new GraphSource({ scope, types, credential, settings, log, ...(exportFile ? { exportFile } : {}) })];

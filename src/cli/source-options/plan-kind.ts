@@ -5,6 +5,7 @@ import { collect, type SourceKind } from './source-kind.js';
 /** `--plan FILE`: Terraform plans, as `terraform show -json PLANFILE` writes them. */
 export const planKind: SourceKind = {
   usage: '--plan FILE',
+  progress: 'input',
   addOptions(command) {
     command.option(
       '--plan <file>',
@@ -13,12 +14,12 @@ export const planKind: SourceKind = {
       [],
     );
   },
-  async createSources(flags, { io, quiet }) {
+  async createSources(flags, { io, quiet, progress }) {
     const plans = (flags['plan'] as string[] | undefined) ?? [];
     if (plans.length === 0) return [];
     // The plan reader is loaded only when plans are scanned.
     const { TerraformSource } = await import('../../sources/terraform/terraform-source.js');
-    const note = quiet ? undefined : (message: string): void => void io.stderr.write(`keyscope: ${message}\n`);
+    const note = quiet ? undefined : (message: string): void => void progress.lines.write(`keyscope: ${message}\n`);
     return plans.map(
       (file) => new TerraformSource(displayFile(file, io.cwd), { path: path.resolve(io.cwd, file), ...(note ? { note } : {}) }),
     );

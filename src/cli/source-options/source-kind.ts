@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Engine } from '../../engine/index.js';
 import type { InventorySource } from '../../sources/index.js';
 import type { CliIo } from '../io.js';
+import type { ScanProgress, WatchedKind } from '../progress.js';
 
 /** What building sources may use: the process's edges and what the rules need. */
 export interface SourceContext {
@@ -11,6 +12,8 @@ export interface SourceContext {
   /** `--verbose` and `--quiet`, for progress and request logs on stderr. */
   verbose: boolean;
   quiet: boolean;
+  /** The scan's progress display: live sources report to it; notes go through its `lines`. */
+  progress: ScanProgress;
 }
 
 /**
@@ -23,6 +26,8 @@ export interface SourceKind {
   addOptions(command: Command): void;
   /** The sources the parsed flags ask for; none when this kind's flags were not given. */
   createSources(flags: Record<string, unknown>, context: SourceContext): InventorySource[] | Promise<InventorySource[]>;
+  /** What its sources count toward in the progress display. */
+  readonly progress: WatchedKind;
   /** One line for the "nothing to scan" error: `--input FILE`. */
   readonly usage: string;
 }

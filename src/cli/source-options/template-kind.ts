@@ -15,6 +15,7 @@ import { collect, type SourceKind } from './source-kind.js';
  */
 export const templateKind: SourceKind = {
   usage: '--template FILE|DIR',
+  progress: 'input',
   addOptions(command) {
     command
       .option(
@@ -30,7 +31,7 @@ export const templateKind: SourceKind = {
         [],
       );
   },
-  async createSources(flags, { io, quiet }) {
+  async createSources(flags, { io, quiet, progress }) {
     const templates = (flags['template'] as string[] | undefined) ?? [];
     const parameterFlags = (flags['parameters'] as string[] | undefined) ?? [];
     if (templates.length === 0) {
@@ -44,7 +45,7 @@ export const templateKind: SourceKind = {
     // The template evaluator (and the Bicep reader) is loaded only when templates are scanned.
     const { classifyJson, discoverTemplates, EmptyTemplateFolder, TemplateSource } = await import('../../sources/arm/index.js');
     const bicep = await import('../../sources/bicep/index.js');
-    const note = quiet ? undefined : (message: string): void => void io.stderr.write(`keyscope: ${message}\n`);
+    const note = quiet ? undefined : (message: string): void => void progress.lines.write(`keyscope: ${message}\n`);
     const toFile = (full: string): TemplateFile => ({ path: full, file: displayFile(full, io.cwd) });
 
     const found: string[] = [];

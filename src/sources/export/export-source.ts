@@ -32,9 +32,12 @@ class HeaderError extends Error {}
  */
 export class ExportSource implements InventorySource {
   readonly label: string;
+  readonly bytes?: number;
 
   constructor(private readonly file: string) {
     this.label = `export:${file}`;
+    const bytes = file === '-' ? undefined : sizeOf(file);
+    if (bytes !== undefined) this.bytes = bytes;
   }
 
   async *batches({ report, wanted, covered }: ReadOptions): AsyncIterable<RecordBlock> {
@@ -94,6 +97,15 @@ export class ExportSource implements InventorySource {
 
   private fatal(code: string, message: string): ScanProblem {
     return { code, message, target: this.file, fatal: true };
+  }
+}
+
+/** A file's size, or undefined when it cannot be read (reading it reports why). */
+function sizeOf(file: string): number | undefined {
+  try {
+    return statSync(file).size;
+  } catch {
+    return undefined;
   }
 }
 

@@ -3,7 +3,6 @@ import type { ResourceManager } from './arm-client.js';
 import { mapBounded } from './bounded.js';
 import { describeError } from './describe-error.js';
 import { within, type ActiveChildEnrichment, type GraphPlan } from './plan.js';
-import type { GraphLog } from './progress.js';
 
 /** Resource Manager calls in flight at once: enough to hide latency, few enough to stay clear of its throttling. */
 export const ENRICHMENT_CONCURRENCY = 8;
@@ -43,7 +42,6 @@ export class Enricher {
     private readonly plan: GraphPlan,
     /** Canonical paths the rules read, by lower-case type (for what a failed GET leaves unknown). */
     private readonly reads: ReadonlyMap<string, readonly string[]>,
-    private readonly log: GraphLog,
   ) {}
 
   /** Enriches a page's resources in place and returns their children. */
@@ -110,7 +108,6 @@ export class Enricher {
         return this.child(parent, active, item, this.unreadable(active));
       }
     });
-    this.log.added(children.length);
     return children;
   }
 

@@ -123,7 +123,7 @@ export class GraphSource implements InventorySource {
       const context: RunContext = {
         plan,
         graph,
-        enricher: new Enricher(arm, plan, reads, options.log),
+        enricher: new Enricher(arm, plan, reads),
         snapshot,
         report,
         covered: cover,
@@ -133,7 +133,6 @@ export class GraphSource implements InventorySource {
       if (!(error instanceof SignInFailed)) throw error;
       report({ code: 'auth-failed', message: `cannot sign in: ${error.message}`, target, fatal: true });
     } finally {
-      options.log.done();
       try {
         const done = new Set(covered);
         await snapshot?.close({
@@ -221,7 +220,6 @@ export class GraphSource implements InventorySource {
           for (const subscription of enriched.unlisted) incomplete.add(subscription);
           const out = resources.filter((resource) => plan.emit.has(resource.type.toLowerCase()));
           for (const child of enriched.children) out.push(child);
-          log.page(out.length - enriched.children.length);
           await context.snapshot?.write(out);
           if (out.length) yield { kind: 'resources', resources: out };
         }

@@ -1,43 +1,31 @@
 import type { PipelinePolicy } from '@azure/core-rest-pipeline';
+import type { ReadProgress } from '../progress.js';
 
-/** Where progress and the request log go (stderr). */
+/** Where the request log goes (stderr, through the CLI's progress display). */
 export interface TextSink {
   write(text: string): unknown;
 }
 
-/** What the live scan shows: a progress line on a terminal, a request log with `--verbose`. */
+/** What the live scan tells: counts to a progress display, and a request log with `--verbose`. */
 export interface GraphLogOptions {
   sink: TextSink;
-  /** Show the updating progress line (stderr is a terminal and not `--quiet`). */
-  progress: boolean;
+  /** Subscriptions, requests and waits, for the progress display (none with `--quiet`). */
+  progress?: ReadProgress;
   /** Log each request and wait, a line each. */
   verbose: boolean;
 }
 
-const CLEAR_LINE = '\r\u001b[K';
-
-function count(n: number): string {
-  return n.toLocaleString('en-US');
-}
-
 /**
- * Progress on stderr: pages fetched, resources so far, subscriptions done,
- * quota waits. Never a token or a header: requests are named by method,
- * URL and status only.
+ * The live scan's log: counts for the progress display, and with `--verbose`
+ * a line per request and wait. Never a token or a header: requests are named
+ * by method, URL and status only.
  */
 export class GraphLog {
-  private pages = 0;
-  private resources = 0;
-  private subscriptionsDone = 0;
-  private subscriptionsTotal = 0;
-  private waiting: string | undefined;
-  private shown = false;
-
   constructor(private readonly options: GraphLogOptions) {}
 
   /** A silent log (no progress, no request lines). */
   static silent(): GraphLog {
-    return new GraphLog({ sink: { write: () => undefined }, progress: false, verbose: false });
+    return new GraphLog({ sink: { write: () => undefined }, verbose: false });
   }
 
   get verbose(): boolean {
@@ -46,68 +34,28 @@ export class GraphLog {
 
   /** One line of the verbose log. */
   line(text: string): void {
-    if (!this.options.verbose) return;
-    this.clear();
-    this.options.sink.write(`keyscope: ${text}\n`);
-    this.render();
+    if (this.options.verbose) this.options.sink.write(`keyscope: ${text}\n`);
   }
 
   /** An HTTP attempt (every retry is one). */
   request(method: string, url: string, outcome: number | string, ms: number): void {
+    this.options.progress?.request();
     this.line(`${method} ${url} -> ${outcome} (${ms} ms)`);
   }
 
   subscriptions(total: number): void {
-    this.subscriptionsTotal = total;
-    this.render();
+    this.options.progress?.subscriptions(total);
   }
 
   subscriptionDone(): void {
-    this.subscriptionsDone++;
-    this.render();
-  }
-
-  page(resources: number): void {
-    this.pages++;
-    this.resources += resources;
-    this.render();
-  }
-
-  /** Extra resources read outside pages (keys listed through Resource Manager). */
-  added(resources: number): void {
-    this.resources += resources;
-    this.render();
+    this.options.progress?.subscriptionDone();
   }
 
   /** A wait for the quota or a throttle; `undefined` ends it. */
   wait(ms: number | undefined, reason = ''): void {
-    this.waiting = ms === undefined ? undefined : `waiting ${Math.ceil(ms / 1000)} s ${reason}`.trimEnd();
-    if (ms !== undefined) this.line(this.waiting!);
-    this.render();
-  }
-
-  /** Ends the progress line. */
-  done(): void {
-    this.clear();
-  }
-
-  private clear(): void {
-    if (this.shown) {
-      this.options.sink.write(CLEAR_LINE);
-      this.shown = false;
-    }
-  }
-
-  private render(): void {
-    if (!this.options.progress) return;
-    const parts = [
-      `${count(this.pages)} page${this.pages === 1 ? '' : 's'}`,
-      `${count(this.resources)} resources`,
-      `${count(this.subscriptionsDone)}/${count(this.subscriptionsTotal)} subscriptions`,
-    ];
-    if (this.waiting) parts.push(this.waiting);
-    this.options.sink.write(`${CLEAR_LINE}keyscope: ${parts.join(', ')}`);
-    this.shown = true;
+    const text = ms === undefined ? undefined : `waiting ${Math.ceil(ms / 1000)} s ${reason}`.trimEnd();
+    this.options.progress?.waiting(text);
+    if (text !== undefined) this.line(text);
   }
 }
 

@@ -47,7 +47,7 @@ export function runLive(
   certificate: TestCertificate,
   endpoint: AzureEndpoint,
   args: readonly string[],
-  options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string } = {},
+  options: { env?: Record<string, string>; timeoutMs?: number; cwd?: string; pty?: boolean } = {},
 ): Promise<CliRun & { ms: number }> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) if (value !== undefined && !STRAY.test(name)) env[name] = value;
@@ -58,11 +58,17 @@ export function runLive(
     AZURE_CLIENT_ID: CLIENT_ID,
     AZURE_CLIENT_SECRET: CLIENT_SECRET,
     AZURE_AUTHORITY_HOST: endpoint.url,
+    // No plain progress line however slow the machine: tests that want them set their own interval.
+    KEYSCOPE_PROGRESS_INTERVAL_MS: '3600000',
     ...options.env,
   });
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd: options.cwd ?? root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Under a pseudo-terminal (util-linux `script`), stdout and stderr are the terminal: both arrive on stdout.
+    const [command, argv]: [string, string[]] = options.pty
+      ? ['script', ['-qfec', [process.execPath, cliPath, ...args].map(shellQuote).join(' '), '/dev/null']]
+      : [process.execPath, [cliPath, ...args]];
+    const child = spawn(command, argv, { cwd: options.cwd ?? root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -74,6 +80,10 @@ export function runLive(
       resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started });
     });
   });
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
 }
 
 /** Arguments pointing a scan at the endpoint. */
