@@ -1,3 +1,5 @@
+import type { DocumentPath, LineColumn } from '../documents/index.js';
+
 /** Rule severities, most severe first. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -84,14 +86,7 @@ export interface RuleExample {
 
 export type ExampleOutcome = 'pass' | 'fail' | 'notApplicable' | 'unknown';
 
-/** A path into a YAML document: keys and indexes from the root. */
-export type DocumentPath = readonly (string | number)[];
-
-/** Line and column (1-based) of a node in a source file. */
-export interface LineColumn {
-  line: number;
-  column: number;
-}
+export type { DocumentPath, LineColumn };
 
 /** Where a loaded rule came from, able to point at any of its nodes. */
 export interface RuleSource {
