@@ -13,7 +13,14 @@ export class Catalog {
   readonly entries: readonly CatalogEntry[];
   private readonly byType: ReadonlyMap<string, CatalogEntry>;
 
-  constructor(readonly services: readonly CatalogService[]) {
+  /**
+   * @param fingerprint a hash of the catalog files' contents: what is derived
+   *   from the catalog at build time (the rule bundle) is stale when it differs.
+   */
+  constructor(
+    readonly services: readonly CatalogService[],
+    readonly fingerprint = '',
+  ) {
     this.entries = services.flatMap((service) => service.types.map((spec): CatalogEntry => ({ ...spec, key: spec.type.toLowerCase(), service })));
     this.byType = new Map(this.entries.map((entry) => [entry.key, entry]));
   }

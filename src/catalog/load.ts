@@ -67,6 +67,7 @@ export function loadCatalog(dir: string = builtinCatalogDir, options: { useBundl
   const services: CatalogService[] = [];
   const errors: KeyscopeError[] = [];
   const positions = new Map<CatalogService, (at: DocumentPath, key?: boolean) => LineColumn>();
+  const fingerprint = createHash('sha256');
   for (const full of listCatalogFiles(dir)) {
     const file = shown(full);
     let text: string;
@@ -78,7 +79,9 @@ export function loadCatalog(dir: string = builtinCatalogDir, options: { useBundl
     }
     let source: YamlSource | undefined;
     const sourceOf = (): YamlSource => (source ??= parseYamlSource(file, text, ERROR_CODE));
-    let spec = useBundle ? loadBundle().get(contentHash(text)) : undefined;
+    const hash = contentHash(text);
+    fingerprint.update(`${path.basename(full)} ${hash}\n`);
+    let spec = useBundle ? loadBundle().get(hash) : undefined;
     if (!spec) {
       try {
         const schemaErrors = validateSource(sourceOf(), 'catalog-service.schema.json', ERROR_CODE);
@@ -100,7 +103,7 @@ export function loadCatalog(dir: string = builtinCatalogDir, options: { useBundl
     positions.set(service, (at, key) => sourceOf().positionOf(at, key));
   }
   errors.push(...crossFileProblems(services, positions));
-  return { catalog: new Catalog(services), errors };
+  return { catalog: new Catalog(services, fingerprint.digest('hex')), errors };
 }
 
 function crossFileProblems(

@@ -1,3 +1,4 @@
+import type { TargetSet } from '../catalog/index.js';
 import type { DocumentPath, LineColumn } from '../documents/index.js';
 
 /** Rule severities, most severe first. */
@@ -94,6 +95,23 @@ export interface RuleSource {
   positionOf(path: DocumentPath): LineColumn;
 }
 
+/**
+ * Parameters generated from the service catalog, one per service of the
+ * rule's types (`sqlMinimumSize`, `storageMinimumSize`, ...).
+ */
+export interface ServiceParameterSpec {
+  /** The parameter name, `{service}` replaced by the catalog service id. */
+  name: string;
+  /** The catalog value that gives each service's default. */
+  from: 'keyConstraints.minimumSize';
+  /** The default when a service's catalog entry gives none. */
+  default: number;
+  /** Allowed values, narrowed per service to the sizes it documents (`keyConstraints.sizes`). */
+  allowedValues?: number[];
+  /** `{service}` replaced by the service id. */
+  description: string;
+}
+
 /** One rule as loaded and schema-validated from its YAML file. */
 export interface RuleDefinition {
   id: string;
@@ -104,7 +122,12 @@ export interface RuleDefinition {
   remediation: { summary?: string; az: string; bicep?: string; arm?: string; terraform?: string };
   references: Reference[];
   tags?: string[];
+  /** Lower-case resource types; a `resource: { set: ... }` is expanded from the service catalog. */
   resource: string[];
+  /** The catalog set `resource:` names, when it names one (`key-consumers`). */
+  resourceSet?: TargetSet;
+  /** As written; its parameters are in `parameters`. */
+  serviceParameters?: ServiceParameterSpec;
   where?: Condition;
   assert: Condition;
   parameters?: Record<string, ParameterSpec>;
