@@ -21,7 +21,9 @@ export class Catalog {
     readonly services: readonly CatalogService[],
     readonly fingerprint = '',
   ) {
-    this.entries = services.flatMap((service) => service.types.map((spec): CatalogEntry => ({ ...spec, key: spec.type.toLowerCase(), service })));
+    this.entries = services.flatMap((service) =>
+      service.types.map((spec): CatalogEntry => ({ ...spec, key: spec.type.toLowerCase(), service })),
+    );
     this.byType = new Map(this.entries.map((entry) => [entry.key, entry]));
   }
 

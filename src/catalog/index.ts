@@ -5,6 +5,14 @@
  * (target sets, profiles) all read it.
  */
 export { Catalog, TARGET_SETS, isServiceClass, type TargetSet } from './catalog.js';
-export { CATALOG_BUNDLE, builtinCatalogDir, contentHash, listCatalogFiles, loadCatalog, serviceCatalog, type LoadedCatalog } from './load.js';
+export {
+  CATALOG_BUNDLE,
+  builtinCatalogDir,
+  contentHash,
+  listCatalogFiles,
+  loadCatalog,
+  serviceCatalog,
+  type LoadedCatalog,
+} from './load.js';
 export * from './types.js';
 export type * from './terraform-mapping.js';

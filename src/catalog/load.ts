@@ -158,7 +158,8 @@ export function serviceCatalog(): Catalog {
     if (first) {
       throw new KeyscopeError(first.code, first.message, {
         ...(first.position ? { position: first.position } : {}),
-        hint: errors.length > 1 ? `and ${errors.length - 1} more problem(s) in the service catalog` : (first.hint ?? 'fix the catalog file'),
+        hint:
+          errors.length > 1 ? `and ${errors.length - 1} more problem(s) in the service catalog` : (first.hint ?? 'fix the catalog file'),
       });
     }
     builtin = catalog;

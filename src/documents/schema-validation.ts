@@ -6,7 +6,13 @@ import { KeyscopeError } from '../errors/index.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** Schemas users (and the service catalog) write against; they may refer to each other by `$id`. */
-const INPUT_SCHEMAS = ['rule.schema.json', 'profile.schema.json', 'config.schema.json', 'exemptions.schema.json', 'catalog-service.schema.json'];
+const INPUT_SCHEMAS = [
+  'rule.schema.json',
+  'profile.schema.json',
+  'config.schema.json',
+  'exemptions.schema.json',
+  'catalog-service.schema.json',
+];
 let ajv: AjvInstance | undefined;
 
 // ajv is loaded on first use: a scan with the built-in pack and no
@@ -158,11 +164,7 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(
-        (previous[j] ?? 0) + 1,
-        (current[j - 1] ?? 0) + 1,
-        (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     previous = current;
   }
