@@ -200,8 +200,10 @@ const OUTCOMES = [
   ['notApplicable', 'Not applicable'],
 ] as const;
 
-function exampleJson(example: RuleExample): string {
-  return `\`\`\`json\n${JSON.stringify(example.resource, null, 2)}\n\`\`\``;
+/** An example's resource as the rule sees it: an example without a type has the rule's first. */
+function exampleJson(rule: RuleDefinition, example: RuleExample): string {
+  const resource = 'type' in example.resource ? example.resource : { type: rule.resource[0], ...example.resource };
+  return `\`\`\`json\n${JSON.stringify(resource, null, 2)}\n\`\`\``;
 }
 
 function policyTitle(id: string): string | undefined {
@@ -230,7 +232,7 @@ export function renderRuleBody(rule: RuleDefinition): string {
     const examples = rule.examples[outcome] ?? [];
     if (!examples.length) continue;
     parts.push(`**${title}**`, '', ...examples.map((example) => `- ${example.name}`), '');
-    if (outcome === 'pass' || outcome === 'fail') parts.push(exampleJson(examples[0]!), '');
+    if (outcome === 'pass' || outcome === 'fail') parts.push(exampleJson(rule, examples[0]!), '');
   }
   parts.push('## References', '');
   for (const reference of rule.references) {
