@@ -131,7 +131,8 @@ function sarifOptions(flags: ScanFlags, definitions: readonly RuleDefinition[]):
     // A rule's page sits beside its YAML file (user rules) or in the package's docs (built-in rules).
     for (const candidate of [path.join(path.dirname(rule.source.file), `${rule.id}.md`), path.join(builtinDocs, `${rule.id}.md`)]) {
       if (existsSync(candidate)) {
-        ruleHelp.set(rule.id, readFileSync(candidate, 'utf8'));
+        // The markers around a page's generated blocks (npm run docs) are for the docs, not for readers of the help.
+        ruleHelp.set(rule.id, readFileSync(candidate, 'utf8').replace(/^<!-- (generated:[a-z-]+|end generated) -->\n/gm, ''));
         if (candidate.startsWith(builtinDocs)) helpUris.set(rule.id, `${RULE_DOCS_URL}/${rule.id}.md`);
         break;
       }
