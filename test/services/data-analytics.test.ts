@@ -1,3 +1,4 @@
+import { findingRows, scanJson } from '../arm/support.js';
 import { runInProcess } from '../helpers.js';
 
 /**
@@ -55,5 +56,41 @@ describe('data-analytics services: CMK on passes, CMK off fails', () => {
   test('every resource is counted and the gate fails on the high findings', () => {
     expect(report.summary.resources).toBe(27);
     expect(code).toBe(1);
+  });
+});
+
+/**
+ * The same services as an ARM template: a compliant and a violating resource
+ * for each rule, two values known only at deployment (a `reference()` to
+ * another deployment's output), and a log-to-metric alert rule the
+ * log-search-alert rule does not apply to. Each row: rule, resource, status,
+ * and the line, column and text the finding points at.
+ */
+const TEMPLATE = 'fixtures/arm/services/data-analytics.json';
+const TEMPLATE_FINDINGS: [string, string, string, number, number, string][] = [
+  ['cmk.automation-account', 'aa-bad', 'fail', 296, 11, '"keySource"'],
+  ['cmk.batch-account', 'batchbad', 'fail', 120, 7, '"properties"'],
+  ['cmk.cassandra-managed-instance', 'cassandra/dc-bad', 'fail', 459, 7, '"properties"'],
+  ['cmk.cosmos-mongo-vcore', 'mongo-bad', 'fail', 243, 7, '"properties"'],
+  ['cmk.cosmos-mongo-vcore', 'mongo-deploy-time', 'unknown', 260, 13, '"keyEncryptionKeyUrl"'],
+  ['cmk.cosmos-postgresql', 'citus-bad', 'fail', 214, 11, '"type"'],
+  ['cmk.data-explorer', 'adx-bad', 'fail', 94, 7, '"properties"'],
+  ['cmk.hdinsight', 'hdi-bad', 'fail', 187, 9, '"diskEncryptionProperties"'],
+  ['cmk.load-testing', 'lt-bad', 'fail', 320, 7, '"properties"'],
+  ['cmk.log-analytics-workspace', 'la-bad', 'fail', 374, 7, '"properties"'],
+  ['cmk.log-search-alert', 'alert-bad', 'fail', 404, 7, '"properties"'],
+  ['cmk.redis-enterprise', 'redis-bad', 'fail', 153, 7, '"properties"'],
+  ['cmk.search-service', 'search-bad', 'fail', 44, 11, '"enforcement"'],
+  ['cmk.search-service', 'search-deploy-time', 'unknown', 60, 11, '"enforcement"'],
+  ['cmk.stream-analytics', 'asa-bad', 'fail', 352, 9, '"contentStoragePolicy"'],
+];
+
+describe('data-analytics services in an ARM template', () => {
+  test('each rule fails the violating resource where the property is (or its nearest written parent), and deploy-time values are unknown', async () => {
+    const ids = new Set(RULES.map(([rule]) => rule));
+    const { document } = await scanJson(['--template', TEMPLATE, '--fail-on', 'none']);
+    expect(findingRows({ ...document, findings: document.findings.filter((f) => ids.has(f.ruleId)) })).toEqual(TEMPLATE_FINDINGS);
+    for (const rule of ids) expect([rule, document.summary.byRule[rule]!.pass]).toEqual([rule, 1]);
+    expect(document.summary.byRule['cmk.log-search-alert']!.notApplicable).toBe(1);
   });
 });
