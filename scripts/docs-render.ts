@@ -153,9 +153,19 @@ export function renderServicesPage(): string {
     const rules = (entry.rules ?? []).map((id) => `[${code(id)}](rules/${id}.md)`).join(', ');
     const policies = (entry.policies ?? []).map((policy) => `${code(policy.id)} ${policy.title}`).join('; ');
     const dataPlane = entry.dataPlaneOnly ? ' (key setting in the data plane only: unknown)' : '';
-    text += `| [${cell(entry.service.name)}](../${entry.service.file}) | ${code(entry.type)} | ${entry.class}${dataPlane} | ${rules} | ${yesNo(entry.keyVault)} | ${yesNo(entry.managedHsm)} | ${terraformTypes(entry).map(code).join(', ')} | ${cell(policies)} |\n`;
+    const why = [keyHeldElsewhere(entry), entry.note].filter(Boolean).join('; ');
+    text += `| [${cell(entry.service.name)}](../${entry.service.file}) | ${code(entry.type)} | ${entry.class}${dataPlane}${why ? `: ${cell(why)}` : ''} | ${rules} | ${yesNo(entry.keyVault)} | ${yesNo(entry.managedHsm)} | ${terraformTypes(entry).map(code).join(', ')} | ${cell(policies)} |\n`;
   }
   return text;
+}
+
+/** Where a cmk type without key references keeps its key (keyLocation, keyReferencesIn), for the class cell. */
+function keyHeldElsewhere(entry: CatalogEntry): string | undefined {
+  if (entry.keyLocation === 'kubernetes-secret') return 'the key is a Kubernetes secret, not an Azure key: no relational rules';
+  const held = entry.keyReferencesIn;
+  if (held === undefined) return undefined;
+  if (held === 'data-plane') return 'the key is named in the data plane only: no relational rules';
+  return `the key is held by its ${code(held.resource)}${held.via ? ` (through ${code(held.via)})` : ''}: no relational rules`;
 }
 
 // ---- rule pages ------------------------------------------------------------------------------------

@@ -29,10 +29,62 @@ export interface KeyReferenceSpec {
   when?: { path: string; in: readonly string[] };
   /** An array (ending `[*]`) whose members each hold a reference; locator and identity paths are then relative to the member. */
   each?: string;
+  /**
+   * With `each`: a member that names no key is on platform keys (a VM's data
+   * disk without a disk encryption set), not a dangling reference. Without it
+   * every member must name one, and an unset one is an empty reference.
+   */
+  optional?: boolean;
   key: KeyLocator;
-  /** The identity the service unwraps with; the resource's system-assigned identity when absent or empty. */
-  identity?: { path: string; form: IdentityForm };
+  /**
+   * The identity the service unwraps with; the resource's system-assigned
+   * identity when absent or empty (or `unwrappedBy`, or `firstPartyIdentity`).
+   * `fromResource`: with `each`, the path is read from the resource root, not
+   * the member (one identity for all the members' keys).
+   */
+  identity?: { path: string; form: IdentityForm; fromResource?: boolean };
+  /**
+   * The identity that unwraps when `identity` names none, where it is not the
+   * resource's system-assigned identity: `resource-identity`, the one identity
+   * of the resource's `identity` block whatever its kind (system-assigned, or
+   * its single user-assigned identity); `parent-system-assigned`, the parent
+   * resource's system-assigned identity (a child type with no identity of its
+   * own), which the relation index does not follow: access is then unknown.
+   */
+  unwrappedBy?: UnwrappedBy;
+  /**
+   * A Microsoft first-party application unwraps the key (granted by an access
+   * policy or role in the customer's vault), not an identity of the resource,
+   * when `identity` names none. Its object id differs per tenant, so who may
+   * use the key is unknown: cmk.key-access-scoped reports unknown.
+   */
+  firstPartyIdentity?: { name: string; applicationId?: string };
 }
+
+/** Who unwraps the key when the reference names no identity (KeyReferenceSpec.unwrappedBy). */
+export type UnwrappedBy = 'resource-identity' | 'parent-system-assigned';
+
+/**
+ * Where a cmk type's key is held when the resource names none itself
+ * (CatalogTypeSpec.keyReferencesIn): `data-plane`, set through the service's
+ * data-plane API, which keyscope does not read; or another resource whose own
+ * key decides (a Stream Analytics job's storage account, a workspace's
+ * cluster). Informational: the relational rules do not follow it.
+ */
+export type KeyHeldElsewhere =
+  | 'data-plane'
+  | {
+      /** The ARM type that holds the key. */
+      resource: string;
+      /** The property of this type that names that resource. */
+      path?: string;
+      /** How `path` names it. */
+      form?: 'name' | 'resourceId';
+      /** The switch that puts the link in force. */
+      when?: { path: string; in: readonly string[] };
+      /** A linking resource type between the two. */
+      via?: string;
+    };
 
 /** An azurerm resource mapping as a catalog file writes it: the Azure type comes from the catalog type. */
 export type CatalogResourceMapping = Omit<ResourceMapping, 'azure'>;
@@ -52,6 +104,12 @@ export interface CatalogTypeSpec {
   /** Resource Manager does not show the key setting: the rule reports unknown. */
   dataPlaneOnly?: boolean;
   keyReferences?: readonly KeyReferenceSpec[];
+  /** A cmk type whose key is not an Azure key (a Kubernetes secret): no keyReferences, the relational rules do not apply. Informational. */
+  keyLocation?: 'kubernetes-secret';
+  /** A cmk type that names no key itself: where the key is held instead. Informational (docs, catalog readers). */
+  keyReferencesIn?: KeyHeldElsewhere;
+  /** One line: why the type is in its class (no-data, platform-only), shown in docs/services.md. */
+  note?: string;
   keyConstraints?: { kty?: readonly string[]; sizes?: readonly number[]; minimumSize?: number };
   policies?: readonly { id: string; title: string }[];
   terraform?: { resources?: readonly CatalogResourceMapping[]; extensions?: readonly ExtensionMapping[] };

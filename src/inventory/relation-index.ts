@@ -5,6 +5,7 @@ import { hostOfUri, keyAddressOf, parseKeyUri, type KeyAddress } from './key-uri
 import { canonicalOf, canonicalUnknown, readPath, text, type Read } from './read.js';
 import { INDEX_RECORD_READS, RELATED_RECORD_KINDS } from './relation-reads.js';
 import { KEY_ROLES, roleGuidOf } from './roles.js';
+import { soleUserAssigned, unwrapperOf } from './unwrapping.js';
 
 /** What a `related:` condition can reach from a resource. */
 export type RelationKind = 'key' | 'keyStore' | 'identity';
@@ -679,7 +680,7 @@ function readReferences(resource: Resource, consumer: ConsumerType): RawReferenc
       // Customer-managed keys switched on with an empty list names no key.
       if (members.length === 0 && spec.when) out.push(emptyReference(spec));
       for (const member of members) {
-        const reference = readReference(resource, spec, member, unknown, `${canonicalOf(arrayPath)}[*]`, true);
+        const reference = readReference(resource, spec, member, unknown, `${canonicalOf(arrayPath)}[*]`, spec.optional !== true);
         if (reference) out.push(reference);
       }
     } else {
@@ -748,7 +749,9 @@ function identityOf(
 ): IdentityRef {
   let named: string | undefined;
   if (spec.identity) {
-    const read = readPath(root, spec.identity.path, unknown, prefix);
+    const read = spec.identity.fromResource
+      ? readPath(resource, spec.identity.path, unknown)
+      : readPath(root, spec.identity.path, unknown, prefix);
     if (!read.known) return SERVICE_IDENTITY_PENDING;
     named = text(read);
     if (named && spec.identity.form === 'cosmosDefaultIdentity') {
@@ -756,6 +759,8 @@ function identityOf(
       named = /^userassignedidentity=(.+)$/i.exec(named)?.[1];
     }
   }
+  const unwrapper = named ? undefined : unwrapperOf(spec);
+  if (unwrapper) return unwrapper;
   const identityUnknown = canonicalUnknown(resource.unknown);
   const identityBlock = readPath(resource, 'identity', identityUnknown);
   if (!identityBlock.known) return IDENTITY_BLOCK_PENDING;
@@ -776,7 +781,8 @@ function identityOf(
     return { unknown: `the user-assigned identity ${named} is not attached to the resource` };
   }
   const principalId = text(readPath(block, 'principalId', undefined));
-  return principalId ? { principalId: principalId.toLowerCase(), form: 'SystemAssigned' } : NO_PRINCIPAL;
+  if (principalId) return { principalId: principalId.toLowerCase(), form: 'SystemAssigned' };
+  return (spec.unwrappedBy === 'resource-identity' && soleUserAssigned(block)) || NO_PRINCIPAL;
 }
 
 function isDeployed(resource: Resource): boolean {
