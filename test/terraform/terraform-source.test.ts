@@ -152,6 +152,7 @@ describe('TerraformSource: resources in the common model', () => {
     expect(byAddress(resources, 'azurerm_storage_account.platform_keys').properties?.['encryption']).toEqual({
       keySource: 'Microsoft.Storage',
       requireInfrastructureEncryption: false,
+      services: SERVICE_KEY_TYPES,
     });
   });
 
