@@ -36,7 +36,8 @@ export function unwrapperOf(spec: KeyReferenceSpec): UnwrappingIdentity | undefi
  */
 export function soleUserAssigned(block: unknown): UnwrappingIdentity | undefined {
   const assigned = readPath(block, 'userAssignedIdentities', undefined);
-  const entries = assigned.known && assigned.value && typeof assigned.value === 'object' ? Object.entries(assigned.value) : [];
+  const entries =
+    assigned.known && assigned.value && typeof assigned.value === 'object' ? Object.entries(assigned.value as Record<string, unknown>) : [];
   if (entries.length !== 1) return undefined;
   const [id, value] = entries[0]!;
   const principalId = text(readPath(value, 'principalId', undefined));
