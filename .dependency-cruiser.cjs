@@ -3,7 +3,7 @@
  * engine -> findings -> report -> cli. A stage may import the stages
  * before it and the shared leaves (model, errors, package), never a later one.
  */
-const stages = ['model|errors|package', 'sources', 'inventory', 'rules', 'engine', 'findings', 'report', 'cli', 'bin'];
+const stages = ['model|errors|package|documents|catalog', 'sources', 'inventory', 'rules', 'engine', 'findings', 'report', 'cli', 'bin'];
 const later = (i) => `^src/(${stages.slice(i + 1).join('|')})(/|\\.ts$)`;
 
 module.exports = {

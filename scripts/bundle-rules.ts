@@ -7,7 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { formatPosition, type KeyscopeError } from '../src/errors/index.js';
 import { builtinRulesDir, bundleProfiles, ConfigErrors, loadRules } from '../src/rules/index.js';
-import { contentHash, RULE_BUNDLE, type RuleData } from '../src/rules/rule-cache.js';
+import { contentHash, RULE_BUNDLE, type RuleBundle, type RuleData } from '../src/rules/rule-cache.js';
+import { serviceCatalog } from '../src/catalog/index.js';
 
 const { rules, errors } = loadRules([builtinRulesDir], { useCache: false });
 if (errors.length) {
@@ -16,7 +17,8 @@ if (errors.length) {
 }
 const entries: Record<string, RuleData> = {};
 for (const { source, ...data } of rules) entries[contentHash(readFileSync(source.file, 'utf8'))] = data;
-writeFileSync(RULE_BUNDLE, JSON.stringify(entries));
+const bundle: RuleBundle = { catalog: serviceCatalog().fingerprint, rules: entries };
+writeFileSync(RULE_BUNDLE, JSON.stringify(bundle));
 console.log(`bundled ${rules.length} built-in rules into ${RULE_BUNDLE}`);
 // The built-in profiles (rules/profiles) must validate and resolve against the built-in rules.
 try {

@@ -145,7 +145,8 @@ function ruleDocs(definitions: readonly RuleDefinition[]): ReportOptions['ruleDo
       ? [path.join(path.dirname(rule.source.file), `${rule.id}.md`), path.join(builtinDocs, `${rule.id}.md`)]
       : []) {
       if (existsSync(candidate)) {
-        const markdown = readFileSync(candidate, 'utf8');
+        // The markers around a page's generated blocks (npm run docs) are for the docs, not for readers of the help.
+        const markdown = readFileSync(candidate, 'utf8').replace(/^<!-- (generated:[a-z-]+|end generated) -->\n/gm, '');
         doc = candidate.startsWith(builtinDocs) ? { markdown, url: `${RULE_DOCS_URL}/${id}.md` } : { markdown };
         break;
       }

@@ -12,6 +12,7 @@ import type { KeyReferenceSpec } from './key-references.js';
 import { canonicalUnknown, readPath, text } from './read.js';
 import type { IdentityRef, KeyLink } from './relation-types.js';
 import { KEY_ROLES, keyPermissionsOf, roleGuidOf, type KeyRole } from './roles.js';
+import { soleUserAssigned, unwrapperOf } from './unwrapping.js';
 
 // Why an identity is not known, for the reasons that name nothing: one object each, shared by every reference.
 const COSMOS_FIRST_PARTY: IdentityRef = {
@@ -47,14 +48,20 @@ export function identityOf(
 ): IdentityRef {
   let named: string | undefined;
   if (spec.identity) {
-    const read = readPath(root, spec.identity.path, unknown, prefix);
-    if (!read.known) return servicePending(unknownCauseOf(resource, pathIn(prefix, spec.identity.path)));
+    // `fromResource`: the identity is named at the resource's root, not in the array member holding the reference.
+    const read = spec.identity.fromResource ? readPath(resource, spec.identity.path, unknown) : readPath(root, spec.identity.path, unknown, prefix);
+    if (!read.known) {
+      const at = spec.identity.fromResource ? canonicalizePathText(spec.identity.path) : pathIn(prefix, spec.identity.path);
+      return servicePending(unknownCauseOf(resource, at));
+    }
     named = text(read);
     if (named && spec.identity.form === 'cosmosDefaultIdentity') {
       if (/^firstpartyidentity$/i.test(named)) return COSMOS_FIRST_PARTY;
       named = /^userassignedidentity=(.+)$/i.exec(named)?.[1];
     }
   }
+  const unwrapper = named ? undefined : unwrapperOf(spec);
+  if (unwrapper) return unwrapper;
   const identityUnknown = canonicalUnknown(resource.unknown);
   const identityBlock = readPath(resource, 'identity', identityUnknown);
   if (!identityBlock.known) return blockPending(unknownCauseOf(resource, 'identity'));
@@ -76,6 +83,8 @@ export function identityOf(
   }
   const principalId = text(readPath(block, 'principalId', undefined));
   if (principalId) return { principalId: principalId.toLowerCase(), form: 'SystemAssigned' };
+  const sole = spec.unwrappedBy === 'resource-identity' ? soleUserAssigned(block) : undefined;
+  if (sole) return sole;
   return isDeployed(resource.origin) ? NO_PRINCIPAL : NO_PRINCIPAL_YET;
 }
 

@@ -134,7 +134,8 @@ export function readReferences(resource: Resource, consumer: ConsumerType): RawR
       // Customer-managed keys switched on with an empty list names no key.
       if (members.length === 0 && spec.when) out.push(emptyReference(spec));
       for (const member of members) {
-        const reference = readReference(resource, spec, member, unknown, `${canonicalOf(arrayPath)}[*]`, true);
+        // An optional member without a reference is on platform keys (a data disk without an encryption set), not dangling.
+        const reference = readReference(resource, spec, member, unknown, `${canonicalOf(arrayPath)}[*]`, spec.optional !== true);
         if (reference) out.push(reference);
       }
     } else {

@@ -1,3 +1,4 @@
+import type { ServiceClass } from '../catalog/index.js';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, KeyscopeError } from '../errors/index.js';
@@ -38,14 +39,27 @@ export interface ProfileChoice {
   position: { file: string; line: number; column: number };
 }
 
+/**
+ * Rules chosen by what they are: `class`, every rule the service catalog
+ * names for types of those classes; `tags`, every rule with one of the tags.
+ * Both: rules that meet both.
+ */
+export interface RuleSelector {
+  class?: ServiceClass | ServiceClass[];
+  tags?: string[];
+}
+
+/** Rule id globs, or a selector. */
+export type RuleChoice = string[] | RuleSelector;
+
 /** A profile as written (schemas/profile.schema.json), without its name. */
 export interface ProfileSpec {
   description?: string;
   extends?: string;
-  include?: string[];
-  exclude?: string[];
+  include?: RuleChoice;
+  exclude?: RuleChoice;
   parameters?: Record<string, Record<string, unknown>>;
-  applicability?: { rules: string[]; where: Condition }[];
+  applicability?: { rules: RuleChoice; where: Condition }[];
   inheritApplicability?: boolean;
 }
 

@@ -20,6 +20,8 @@ export {
   type ProfileChoice,
   type ProfileDeclaration,
   type ProfileSpec,
+  type RuleChoice,
+  type RuleSelector,
 } from './config.js';
 export {
   ProfileCatalog,

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeyscopeError, RuleLoadError } from '../errors/index.js';
+import { serviceCatalog } from '../catalog/index.js';
 import { packageRoot } from '../package.js';
+import { expandFromCatalog, type WrittenRule } from './catalog-expansion.js';
 import { parameterProblem } from './parameters.js';
 import { cachedRule } from './rule-cache.js';
 import { validateSource } from './schema-validation.js';
@@ -90,7 +92,14 @@ export function parseRule(file: string, text: string): RuleDefinition {
   const source = parseYamlSource(file, text, 'rule-invalid');
   const schemaErrors = validateSource(source, 'rule.schema.json', 'rule-invalid');
   if (schemaErrors.length) throw new AggregateRuleErrors(schemaErrors);
-  const data = source.data as Omit<RuleDefinition, 'source'>;
+  const written = source.data as WrittenRule;
+  let data: Omit<RuleDefinition, 'source'>;
+  try {
+    data = expandFromCatalog(written, serviceCatalog(), file, (p) => source.positionOf(p));
+  } catch (error) {
+    if (error instanceof KeyscopeError) throw new AggregateRuleErrors([error]);
+    throw error;
+  }
   const problems: KeyscopeError[] = [];
   for (const [name, spec] of Object.entries(data.parameters ?? {})) {
     const problem = parameterProblem(spec, spec.default);
@@ -100,5 +109,5 @@ export function parseRule(file: string, text: string): RuleDefinition {
     }
   }
   if (problems.length) throw new AggregateRuleErrors(problems);
-  return { ...data, resource: data.resource.map((type) => type.toLowerCase()), source: { file, positionOf: (p) => source.positionOf(p) } };
+  return { ...data, source: { file, positionOf: (p) => source.positionOf(p) } };
 }

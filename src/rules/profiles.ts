@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type KeyscopeError } from '../errors/index.js';
 import { packageRoot } from '../package.js';
-import { ConfigErrors, matchesGlob, type ProfileDeclaration, type ProfileSpec } from './config.js';
+import { serviceCatalog } from '../catalog/index.js';
+import { ConfigErrors, matchesGlob, type ProfileDeclaration, type ProfileSpec, type RuleChoice, type RuleSelector } from './config.js';
 import { builtinProfilesDir } from './load.js';
 import { ParameterOverrideError, resolveParameters, type ParameterOverride } from './parameters.js';
 import { contentHash } from './rule-cache.js';
@@ -17,8 +18,8 @@ import { parseYamlSource } from './yaml-source.js';
  *
  * A profile starts from its parent's selection, parameters and
  * applicability (or from every loaded rule, defaults and none), then keeps
- * only the rules its `include` globs match, drops those its `exclude` globs
- * match, lays its parameters over the parent's, and adds its applicability
+ * only the rules its `include` globs match (or its selector chooses: `{
+ * class: cmk }`, `{ tags: [...] }`), drops those its `exclude` chooses, lays its parameters over the parent's, and adds its applicability
  * entries after the parent's (`inheritApplicability: false` drops the
  * parent's first).
  */
@@ -252,9 +253,14 @@ function resolveWithin(
 
   let selected = parent ? ids.filter((id) => parent.ruleIds.has(id)) : ids;
   const include = spec.include;
-  if (include) selected = selected.filter((id) => include.some((glob) => matchesGlob(id, glob)));
-  const exclude = spec.exclude ?? [];
-  selected = selected.filter((id) => !exclude.some((glob) => matchesGlob(id, glob)));
+  if (include) {
+    const chosen = chooser(include, definitions);
+    selected = selected.filter(chosen);
+  }
+  if (spec.exclude) {
+    const dropped = chooser(spec.exclude, definitions);
+    selected = selected.filter((id) => !dropped(id));
+  }
 
   const parameters = [...(parent?.parameters ?? [])];
   for (const [ruleId, values] of Object.entries(spec.parameters ?? {})) {
@@ -284,6 +290,19 @@ function resolveWithin(
   const applicability = spec.inheritApplicability === false ? [] : [...(parent?.applicability ?? [])];
   const ruleSource: RuleSource = { file: source.file, positionOf: (at) => source.positionOf(at) };
   (spec.applicability ?? []).forEach((entry, i) => {
+    if (!Array.isArray(entry.rules)) {
+      const chosen = selectorChooser(entry.rules, definitions);
+      const rules = ids.filter(chosen);
+      if (rules.length) applicability.push({ rules, condition: entry.where, source: ruleSource, at: [...profile.at, 'applicability', i, 'where'] });
+      else {
+        errors.push(
+          new ConfigError(`applicability selects ${JSON.stringify(entry.rules)}, which chooses no loaded rule`, {
+            position: position(['applicability', i, 'rules']),
+          }),
+        );
+      }
+      return;
+    }
     let ok = true;
     entry.rules.forEach((glob, j) => {
       if (ids.some((id) => matchesGlob(id, glob))) return;
@@ -321,6 +340,30 @@ export function applicabilityByRule(
     if (matching.length) byRule.set(rule.id, matching);
   }
   return byRule;
+}
+
+/** Does a rule id pass an include/exclude: one of the globs matches it, or the selector chooses it. */
+function chooser(choice: RuleChoice, definitions: readonly RuleDefinition[]): (id: string) => boolean {
+  return Array.isArray(choice) ? (id) => choice.some((glob) => matchesGlob(id, glob)) : selectorChooser(choice, definitions);
+}
+
+/**
+ * A selector as a test on rule ids: `class` chooses the rules the service
+ * catalog names for types of those classes, `tags` the rules carrying one
+ * of the tags; both must hold when both are given.
+ */
+function selectorChooser(selector: RuleSelector, definitions: readonly RuleDefinition[]): (id: string) => boolean {
+  const tests: ((id: string) => boolean)[] = [];
+  if (selector.class !== undefined) {
+    const named = new Set(serviceCatalog().rulesOfClasses(Array.isArray(selector.class) ? selector.class : [selector.class]));
+    tests.push((id) => named.has(id));
+  }
+  if (selector.tags !== undefined) {
+    const tags = selector.tags;
+    const tagged = new Set(definitions.filter((rule) => (rule.tags ?? []).some((tag) => tags.includes(tag))).map((rule) => rule.id));
+    tests.push((id) => tagged.has(id));
+  }
+  return (id) => tests.every((test) => test(id));
 }
 
 function throwAll(errors: readonly KeyscopeError[]): void {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { serviceCatalog } from '../catalog/index.js';
 import { packageRoot } from '../package.js';
 import type { RuleDefinition } from './types.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
@@ -10,11 +11,20 @@ import { parseYamlSource, type YamlSource } from './yaml-source.js';
  * writes `dist/rules.bundle.json`). A rule file whose content hash is in
  * the bundle is taken from it instead of being parsed and validated again:
  * YAML parsing and schema compilation are most of keyscope's start-up.
- * A file that differs by one byte is parsed and validated as usual.
+ * A file that differs by one byte is parsed and validated as usual, and so
+ * is every file when the service catalog differs from the one the bundle
+ * was expanded against.
  */
 export const RULE_BUNDLE = path.join(packageRoot, 'dist', 'rules.bundle.json');
 
 export type RuleData = Omit<RuleDefinition, 'source'>;
+
+/** The bundle file: rule data by content hash, and the catalog it was expanded against. */
+export interface RuleBundle {
+  /** The service catalog's fingerprint: `resource: { set }` and `serviceParameters` were expanded from it. */
+  catalog: string;
+  rules: Record<string, RuleData>;
+}
 
 let bundle: Map<string, RuleData> | undefined;
 
@@ -25,8 +35,9 @@ export function contentHash(text: string): string {
 function loadBundle(): Map<string, RuleData> {
   if (!bundle) {
     try {
-      const entries = JSON.parse(readFileSync(RULE_BUNDLE, 'utf8')) as Record<string, RuleData>;
-      bundle = new Map(Object.entries(entries));
+      const read = JSON.parse(readFileSync(RULE_BUNDLE, 'utf8')) as RuleBundle;
+      // Rules expanded against another catalog are stale: parse them again.
+      bundle = read.catalog === serviceCatalog().fingerprint ? new Map(Object.entries(read.rules)) : new Map();
     } catch {
       bundle = new Map();
     }

@@ -1,3 +1,6 @@
+import type { TargetSet } from '../catalog/index.js';
+import type { DocumentPath, LineColumn } from '../documents/index.js';
+
 /** Rule severities, most severe first. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof SEVERITIES)[number];
@@ -84,19 +87,29 @@ export interface RuleExample {
 
 export type ExampleOutcome = 'pass' | 'fail' | 'notApplicable' | 'unknown';
 
-/** A path into a YAML document: keys and indexes from the root. */
-export type DocumentPath = readonly (string | number)[];
-
-/** Line and column (1-based) of a node in a source file. */
-export interface LineColumn {
-  line: number;
-  column: number;
-}
+export type { DocumentPath, LineColumn };
 
 /** Where a loaded rule came from, able to point at any of its nodes. */
 export interface RuleSource {
   file: string;
   positionOf(path: DocumentPath): LineColumn;
+}
+
+/**
+ * Parameters generated from the service catalog, one per service of the
+ * rule's types (`sqlMinimumSize`, `storageMinimumSize`, ...).
+ */
+export interface ServiceParameterSpec {
+  /** The parameter name, `{service}` replaced by the catalog service id. */
+  name: string;
+  /** The catalog value that gives each service's default. */
+  from: 'keyConstraints.minimumSize';
+  /** The default when a service's catalog entry gives none. */
+  default: number;
+  /** Allowed values, narrowed per service to the sizes it documents (`keyConstraints.sizes`). */
+  allowedValues?: number[];
+  /** `{service}` replaced by the service id. */
+  description: string;
 }
 
 /** One rule as loaded and schema-validated from its YAML file. */
@@ -109,7 +122,12 @@ export interface RuleDefinition {
   remediation: { summary?: string; az: string; bicep?: string; arm?: string; terraform?: string };
   references: Reference[];
   tags?: string[];
+  /** Lower-case resource types; a `resource: { set: ... }` is expanded from the service catalog. */
   resource: string[];
+  /** The catalog set `resource:` names, when it names one (`key-consumers`). */
+  resourceSet?: TargetSet;
+  /** As written; its parameters are in `parameters`. */
+  serviceParameters?: ServiceParameterSpec;
   where?: Condition;
   assert: Condition;
   parameters?: Record<string, ParameterSpec>;

@@ -3,7 +3,8 @@ import { findingRows, scanJson, type FindingsDocument } from './support.js';
 
 /**
  * One template per area and language version holds a compliant and a
- * violating resource for every built-in rule (plus a value only known at
+ * violating resource for every built-in rule (the new services' are their
+ * rule files' first pass and fail examples) (plus a value only known at
  * deployment). Each row: rule, resource, status, and the line, column and
  * text a finding points at: the property to change when it is written, the
  * nearest written parent when it is missing.
@@ -48,25 +49,66 @@ const KEYVAULT_V2: [string, string, string, number, number, string][] = [
 
 const CMK_V1: [string, string, string, number, number, string][] = [
   ['cmk.aks-cluster', 'aks-bad', 'fail', 35, 7, '"properties"'],
+  ['cmk.api-for-fhir', 'api-for-fhir-bad', 'fail', 626, 9, '"cosmosDbConfiguration"'],
   ['cmk.app-configuration', 'appcs-bad', 'fail', 66, 13, '"keyIdentifier"'],
+  ['cmk.arc-sql-managed-instance', 'arc-sql-managed-instance-bad', 'fail', 674, 11, '"spec"'],
+  ['cmk.automation-account', 'automation-account-bad', 'fail', 726, 7, '"properties"'],
+  ['cmk.backup-vault', 'backup-vault-bad', 'fail', 802, 9, '"securitySettings"'],
+  ['cmk.batch-account', 'batch-account-bad', 'fail', 841, 7, '"properties"'],
+  ['cmk.bot-service', 'bot-service-bad', 'fail', 887, 9, '"isCmekEnabled"'],
+  ['cmk.cassandra-managed-instance', 'cassandra-managed-instance-parent/cassandra-managed-instance-bad', 'fail', 915, 7, '"properties"'],
   ['cmk.cognitive-services', 'cog-bad', 'fail', 99, 7, '"properties"'],
+  ['cmk.container-instance', 'container-instance-bad', 'fail', 983, 7, '"properties"'],
   ['cmk.container-registry', 'acr-bad', 'fail', 130, 11, '"status"'],
   ['cmk.cosmos-db', 'cosmos-bad', 'fail', 151, 7, '"properties"'],
+  ['cmk.cosmos-mongo-vcore', 'cosmos-mongo-vcore-bad', 'fail', 1063, 7, '"properties"'],
+  ['cmk.cosmos-postgresql', 'cosmos-postgresql-bad', 'fail', 1117, 7, '"properties"'],
+  ['cmk.data-box', 'data-box-bad', 'fail', 1176, 9, '"details"'],
+  ['cmk.data-explorer', 'data-explorer-bad', 'fail', 1229, 7, '"properties"'],
   ['cmk.data-factory', 'adf-bad', 'fail', 172, 7, '"properties"'],
   ['cmk.databricks', 'dbw-bad', 'fail', 224, 7, '"properties"'],
+  ['cmk.device-update', 'device-update-bad', 'fail', 1279, 7, '"properties"'],
+  ['cmk.dicom-service', 'dicom-service-parent/dicom-service-bad', 'fail', 1322, 7, '"properties"'],
   ['cmk.disk-encryption-set', 'des-bad', 'fail', 251, 7, '"properties"'],
+  ['cmk.elastic-san-volume-group', 'elastic-san-volume-group-parent/elastic-san-volume-group-bad', 'fail', 1373, 9, '"encryption"'],
   ['cmk.event-hubs', 'evhns-bad', 'fail', 285, 7, '"properties"'],
+  ['cmk.fhir-service', 'fhir-service-parent/fhir-service-bad', 'fail', 1425, 7, '"properties"'],
+  ['cmk.fluid-relay', 'fluid-relay-bad', 'fail', 1472, 7, '"properties"'],
+  ['cmk.hdinsight', 'hdinsight-bad', 'fail', 1524, 9, '"diskEncryptionProperties"'],
+  ['cmk.health-bot', 'health-bot-bad', 'fail', 1567, 7, '"properties"'],
+  ['cmk.hpc-cache', 'hpc-cache-bad', 'fail', 1606, 7, '"properties"'],
+  ['cmk.image', 'image-bad', 'fail', 1646, 11, '"osDisk"'],
+  ['cmk.iot-dps', 'iot-dps-bad', 'fail', 1715, 7, '"properties"'],
+  ['cmk.iot-hub', 'iot-hub-bad', 'fail', 1771, 7, '"properties"'],
+  ['cmk.load-testing', 'load-testing-bad', 'fail', 1808, 7, '"properties"'],
   ['cmk.log-analytics-cluster', 'log-bad', 'fail', 321, 7, '"properties"'],
+  ['cmk.log-analytics-workspace', 'log-analytics-workspace-bad', 'fail', 1846, 9, '"features"'],
+  ['cmk.log-search-alert', 'log-search-alert-bad', 'fail', 1880, 7, '"properties"'],
   ['cmk.machine-learning', 'mlw-bad', 'fail', 347, 7, '"properties"'],
   ['cmk.managed-disk', 'disk-bad', 'fail', 384, 11, '"type"'],
+  ['cmk.managed-lustre', 'managed-lustre-bad', 'fail', 1931, 7, '"properties"'],
   ['cmk.mysql-flexible', 'mysql-bad', 'fail', 410, 11, '"type"'],
+  ['cmk.netapp-account', 'netapp-account-bad', 'fail', 1973, 7, '"properties"'],
   ['cmk.postgresql-flexible', 'psql-bad', 'fail', 434, 7, '"properties"'],
+  ['cmk.recovery-services-vault', 'recovery-services-vault-bad', 'fail', 2017, 7, '"properties"'],
+  ['cmk.redis-enterprise', 'redis-enterprise-bad', 'fail', 2063, 7, '"properties"'],
+  ['cmk.search-service', 'search-service-bad', 'fail', 2102, 7, '"properties"'],
   ['cmk.service-bus', 'sbns-bad', 'fail', 468, 7, '"properties"'],
+  ['cmk.snapshot', 'snapshot-bad', 'fail', 2167, 11, '"type"'],
   ['cmk.sql-managed-instance', 'sqlmi-bad', 'fail', 487, 7, '"properties"'],
   ['cmk.sql-server', 'sql-bad', 'fail', 506, 7, '"properties"'],
   ['cmk.storage-account', 'st-bad', 'fail', 540, 11, '"keySource"'],
   ['cmk.storage-account', 'st-deploy-time', 'unknown', 583, 13, '"keyname"'],
+  ['cmk.storage-encryption-scope', 'storage-encryption-scope-parent/storage-encryption-scope-bad', 'fail', 2197, 9, '"source"'],
+  // The storage accounts with a customer-managed key leave queues and tables on Microsoft-managed keys.
+  ['cmk.storage-queue-table', 'st-deploy-time', 'fail', 579, 9, '"encryption"'],
+  ['cmk.storage-queue-table', 'st-good', 'fail', 520, 9, '"encryption"'],
+  ['cmk.storage-queue-table', 'storage-queue-table-bad', 'fail', 2257, 11, '"services"'],
+  ['cmk.stream-analytics', 'stream-analytics-bad', 'fail', 2301, 7, '"properties"'],
   ['cmk.synapse', 'syn-bad', 'fail', 565, 7, '"properties"'],
+  ['cmk.virtual-machine', 'virtual-machine-bad', 'fail', 2388, 13, '"managedDisk"'],
+  ['cmk.vm-scale-set', 'vm-scale-set-bad', 'fail', 2482, 15, '"managedDisk"'],
+  ['cmk.vmware-private-cloud', 'vmware-private-cloud-bad', 'fail', 2546, 11, '"status"'],
 ];
 
 /** The 2.0 file has one more line above every resource (its `languageVersion`); the rest is the same. */
@@ -125,7 +167,7 @@ describe('built-in rules on templates (fixtures/arm/rules)', () => {
       .filter((id) => !THROUGH_THE_KEY.has(id))
       .filter((id) => !(tally.get(id)!.pass > 0 && tally.get(id)!.fail > 0));
     expect(uncovered).toEqual([]);
-    expect(rules).toHaveLength(31 + THROUGH_THE_KEY.size);
+    expect(rules).toHaveLength(69 + THROUGH_THE_KEY.size);
   });
 
   test('both language versions give the same findings (names, rules, statuses)', () => {

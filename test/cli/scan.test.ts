@@ -67,6 +67,10 @@ describe('keyscope scan', () => {
       'cmk.postgresql-flexible psql-contoso fail',
       'cmk.sql-server sql-contoso-orders fail',
       'cmk.storage-account stlegacylogs fail',
+      // Its customer-managed key covers blobs and files; queues and tables are left on Microsoft-managed keys.
+      'cmk.storage-queue-table stcontosodata fail',
+      // Its OS disk names no disk encryption set (the disk itself fails cmk.managed-disk).
+      'cmk.virtual-machine vm-web-01 fail',
       'key.ec-allowed-curves signing-ec fail',
       'key.expiration-set app-key fail',
       'key.hsm-backed app-key fail',
@@ -245,8 +249,8 @@ describe('keyscope scan', () => {
     expect(result.code).toBe(1);
     const files = [...result.files.keys()].map((file) => file.slice(root.length + 1));
     expect(files).toEqual(['out/findings.json', 'out/report.txt']);
-    expect(parse(result.files.get(`${root}/out/findings.json`)!).findings).toHaveLength(18);
-    expect(result.files.get(`${root}/out/report.txt`)).toMatch(/^Summary {2}17 resources, 37 rules: 18 fail, 0 unknown/m);
+    expect(parse(result.files.get(`${root}/out/findings.json`)!).findings).toHaveLength(20);
+    expect(result.files.get(`${root}/out/report.txt`)).toMatch(/^Summary {2}17 resources, 75 rules: 20 fail, 0 unknown/m);
   });
 
   test('text output groups findings by rule, without colour when not a terminal', () => {
@@ -283,7 +287,7 @@ describe('keyscope rules', () => {
   test('list names every built-in rule', () => {
     const result = runCli(['rules', 'list', '--format', 'json']);
     const list = JSON.parse(result.stdout) as { id: string }[];
-    expect(list).toHaveLength(37);
+    expect(list).toHaveLength(75);
     expect(list.map((rule) => rule.id)).toContain('keyvault.purge-protection');
   });
 

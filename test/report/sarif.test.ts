@@ -38,7 +38,7 @@ describe('SARIF, full profile', () => {
 
   test('the driver lists every rule that ran, with GitHub metadata', () => {
     const rules = log.runs[0]!.tool.driver.rules!;
-    expect(rules).toHaveLength(37);
+    expect(rules).toHaveLength(75);
     const purge = rules.find((r) => r.id === 'keyvault.purge-protection')!;
     expect(purge).toMatchObject({
       name: 'KeyvaultPurgeProtection',
@@ -99,7 +99,7 @@ describe('SARIF, GitHub profile', () => {
 
   test('only open failures; live resources get a lower-case pseudo-path at line 1 and the id as a logical location', () => {
     const results = log.runs.flatMap((run) => run.results ?? []);
-    expect(results).toHaveLength(17); // 18 findings, one exempted
+    expect(results).toHaveLength(19); // 20 findings, one exempted
     expect(results.some((r) => r.ruleId === 'keyvault.rbac-authorization')).toBe(false);
     expect(results.every((r) => !r.suppressions && !r.baselineState)).toBe(true);
     const purge = results.find((r) => r.ruleId === 'keyvault.purge-protection')!;
@@ -264,7 +264,7 @@ describe('the pre-deployment gate never touches live categories', () => {
       '-q',
     ]);
     const log = JSON.parse(result.stdout) as Log;
-    expect(log.runs.map((r) => [r.automationDetails!.id, r.results!.length])).toEqual([[`${CATEGORY.iac}/`, 6]]);
+    expect(log.runs.map((r) => [r.automationDetails!.id, r.results!.length])).toEqual([[`${CATEGORY.iac}/`, 7]]); // with cmk.storage-queue-table on the storage account
   });
 });
 

@@ -3,13 +3,17 @@ import path from 'node:path';
 import { runExamples } from '../../src/engine/index.js';
 import { SERVICES } from '../../src/inventory/index.js';
 import { builtinRulesDir, loadRules, resolveParameters } from '../../src/rules/index.js';
-import { renderRulesIndex } from '../../scripts/rules-index-render.js';
 import { root, sharedDir } from '../helpers.js';
 
 const { rules, errors } = loadRules([builtinRulesDir], { useCache: false });
 const values = resolveParameters(rules, []);
 
-/** The rule ids the core issue names: the public contract. */
+/**
+ * Rule ids are a public contract: once shipped, an id never disappears.
+ * Ids may be added without editing this list (a new service's rule is a
+ * catalog file, a rule file and a doc page; test/catalog/completeness.test.ts
+ * checks those hang together).
+ */
 const CONTRACT = [
   'keyvault.soft-delete',
   'keyvault.purge-protection',
@@ -51,9 +55,10 @@ const CONTRACT = [
 ];
 
 describe('the built-in rule pack', () => {
-  test('loads without errors and has exactly the contracted ids', () => {
+  test('loads without errors, and every contracted id is still there', () => {
     expect(errors).toEqual([]);
-    expect(rules.map((rule) => rule.id).sort()).toEqual([...CONTRACT].sort());
+    const ids = new Set(rules.map((rule) => rule.id));
+    expect(CONTRACT.filter((id) => !ids.has(id))).toEqual([]);
   });
 
   test.each(rules.map((rule) => [rule.id, rule] as const))('%s: file name, examples, doc page', (id, rule) => {
@@ -66,7 +71,7 @@ describe('the built-in rule pack', () => {
     expect(results.some((r) => r.expected === 'unknown')).toBe(true);
     if (rule.where) expect(results.some((r) => r.expected === 'notApplicable')).toBe(true);
     const doc = readFileSync(path.join(root, 'docs', 'rules', `${id}.md`), 'utf8');
-    expect(doc.split('\n')[0]).toBe(`# ${id}`);
+    expect(doc).toContain(`<!-- generated:header -->\n# ${id}\n`);
     for (const heading of ['## What it checks', '## Why it matters', '## How to fix', '## Examples', '## References']) {
       expect([id, doc.includes(`\n${heading}`)]).toEqual([id, true]);
     }
@@ -86,10 +91,6 @@ describe('the built-in rule pack', () => {
   test('no orphan doc pages', () => {
     const pages = readdirSync(path.join(root, 'docs', 'rules')).filter((file) => file !== 'README.md');
     expect(pages.sort()).toEqual(rules.map((rule) => `${rule.id}.md`).sort());
-  });
-
-  test('the rules index is up to date (node dist/scripts/rules-index.js)', () => {
-    expect(readFileSync(path.join(root, 'docs', 'rules', 'README.md'), 'utf8')).toBe(renderRulesIndex());
   });
 
   const policyDir = path.join(sharedDir, 'reference', 'azure-policy');

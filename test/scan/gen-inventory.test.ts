@@ -60,9 +60,15 @@ const violations: Record<string, { type: string[]; violates: (r: Row) => boolean
   'cmk.cosmos-db': { type: ['microsoft.documentdb/databaseaccounts'], violates: (r) => !set(r.properties.keyVaultKeyUri) },
   'cmk.managed-disk': {
     type: ['microsoft.compute/disks'],
+    // Either its encryption block names a set under a customer-key type, or it is a confidential VM disk
+    // whose OS disk and guest state are encrypted with the customer key of the set its securityProfile names.
     violates: (r) =>
-      !oneOf(r.properties.encryption?.type, ['EncryptionAtRestWithCustomerKey', 'EncryptionAtRestWithPlatformAndCustomerKeys']) ||
-      !set(r.properties.encryption?.diskEncryptionSetId),
+      !(
+        (oneOf(r.properties.encryption?.type, ['EncryptionAtRestWithCustomerKey', 'EncryptionAtRestWithPlatformAndCustomerKeys']) &&
+          set(r.properties.encryption?.diskEncryptionSetId)) ||
+        (oneOf(r.properties.securityProfile?.securityType, ['ConfidentialVM_DiskEncryptedWithCustomerKey']) &&
+          set(r.properties.securityProfile?.secureVMDiskEncryptionSetId))
+      ),
   },
   'cmk.disk-encryption-set': {
     type: ['microsoft.compute/diskencryptionsets'],
@@ -164,9 +170,15 @@ function relationsOf(rows: Row[]): { links: Map<Row, Link[]>; keyUsers: Map<stri
       case 'microsoft.compute/diskencryptionsets':
         return [desLink(row)];
       case 'microsoft.compute/disks':
-        return oneOf(p.encryption?.type, ['EncryptionAtRestWithCustomerKey', 'EncryptionAtRestWithPlatformAndCustomerKeys'])
-          ? [throughSet(p.encryption.diskEncryptionSetId)]
-          : [];
+        return [
+          ...(oneOf(p.encryption?.type, ['EncryptionAtRestWithCustomerKey', 'EncryptionAtRestWithPlatformAndCustomerKeys'])
+            ? [throughSet(p.encryption.diskEncryptionSetId)]
+            : []),
+          // A confidential VM disk under a customer key names its set in securityProfile.
+          ...(oneOf(p.securityProfile?.securityType, ['ConfidentialVM_DiskEncryptedWithCustomerKey'])
+            ? [throughSet(p.securityProfile.secureVMDiskEncryptionSetId)]
+            : []),
+        ];
       case 'microsoft.containerservice/managedclusters':
         return set(p.diskEncryptionSetID) ? [throughSet(p.diskEncryptionSetID)] : [];
       default:

@@ -92,6 +92,8 @@ describe('keyscope scan --plan', () => {
       'cmk.key-resolvable fixtures/terraform/located/main.tf:24',
       'cmk.key-size-for-service fixtures/terraform/located/main.tf:24',
       'cmk.key-store-protected fixtures/terraform/located/main.tf:24',
+      // A customer-managed key on the account, but queues and tables left on the provider default (Service).
+      'cmk.storage-queue-table fixtures/terraform/located/main.tf:24',
       'keyvault.purge-protection fixtures/terraform/located/main.tf:15',
     ]);
   });

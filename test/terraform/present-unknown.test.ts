@@ -2,6 +2,9 @@ import type { Resource } from '../../src/model/index.js';
 import { TerraformSource } from '../../src/sources/terraform/terraform-source.js';
 import { fixture, runInProcess } from '../helpers.js';
 
+// The provider's default for queue_encryption_key_type and table_encryption_key_type: queues and tables on Microsoft-managed keys.
+const SERVICE_KEY_TYPES = { queue: { keyType: 'Service' }, table: { keyType: 'Service' } };
+
 async function storageAccount(name: string): Promise<Resource> {
   const source = new TerraformSource(`fixtures/terraform/${name}`, { path: fixture('terraform', name) });
   const resources: Resource[] = [];
@@ -42,6 +45,7 @@ describe('Terraform: a key id known only after apply is present', () => {
       keySource: 'Microsoft.Keyvault',
       identity: { userAssignedIdentity: expect.stringMatching(/id-storage$/) as unknown },
       requireInfrastructureEncryption: true,
+      services: SERVICE_KEY_TYPES,
     });
   });
 

@@ -2,6 +2,9 @@ import type { PlanOrigin, Resource, ScanProblem } from '../../src/model/index.js
 import { TerraformSource, type TerraformSourceOptions } from '../../src/sources/terraform/terraform-source.js';
 import { fixture } from '../helpers.js';
 
+// The provider's default for queue_encryption_key_type and table_encryption_key_type: queues and tables on Microsoft-managed keys.
+const SERVICE_KEY_TYPES = { queue: { keyType: 'Service' }, table: { keyType: 'Service' } };
+
 const SUB = '3f2a5c1e-8d4b-4e0a-9c7f-1b2d3e4f5a6b';
 const UAI = `/subscriptions/${SUB}/resourceGroups/rg-identity/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-storage`;
 
@@ -128,6 +131,7 @@ describe('TerraformSource: resources in the common model', () => {
     expect(separate.properties?.['encryption']).toEqual({
       keySource: 'Microsoft.Keyvault',
       requireInfrastructureEncryption: true,
+      services: SERVICE_KEY_TYPES,
       keyvaultproperties: { keyname: 'cmk-storage', keyversion: '' },
       identity: { userAssignedIdentity: UAI },
     });
@@ -143,10 +147,12 @@ describe('TerraformSource: resources in the common model', () => {
       keyvaultproperties: { keyvaulturi: 'https://kv-payments-prod.vault.azure.net/', keyname: 'cmk-storage', keyversion: '' },
       identity: { userAssignedIdentity: UAI },
       requireInfrastructureEncryption: true,
+      services: { queue: { keyType: 'Account' }, table: { keyType: 'Account' } },
     });
     expect(byAddress(resources, 'azurerm_storage_account.platform_keys').properties?.['encryption']).toEqual({
       keySource: 'Microsoft.Storage',
       requireInfrastructureEncryption: false,
+      services: SERVICE_KEY_TYPES,
     });
   });
 
@@ -370,7 +376,7 @@ describe('TerraformSource: what it cannot read', () => {
       },
     ]);
     expect(resources.map((r) => r.properties?.['encryption'])).toEqual([
-      { keySource: 'Microsoft.Storage', requireInfrastructureEncryption: false },
+      { keySource: 'Microsoft.Storage', requireInfrastructureEncryption: false, services: SERVICE_KEY_TYPES },
     ]);
   });
 });

@@ -1,0 +1,2 @@
+export { parseYamlSource, type YamlSource, type DocumentPath, type LineColumn } from './yaml-source.js';
+export { validateSource, schemaMessages, closest } from './schema-validation.js';
