@@ -1,8 +1,9 @@
 import type { Finding, ScanResult } from '../findings/index.js';
+import type { TypeCount } from '../sources/index.js';
 import type { Reporter } from './reporter.js';
 
 /** Version of the findings document (`schemas/findings.schema.json`). */
-export const FINDINGS_SCHEMA_VERSION = '1.2';
+export const FINDINGS_SCHEMA_VERSION = '1.3';
 
 const CHUNK = 1 << 20;
 
@@ -38,7 +39,9 @@ export const renderJson: Reporter = function* (result: ScanResult) {
   subscriptions.forEach((key, i) => {
     buffer += `${i ? ',' : ''}\n      ${JSON.stringify(key)}: ${JSON.stringify(bySubscription[key])}`;
   });
-  buffer += `${subscriptions.length ? '\n    ' : ''}},\n    "resources": [`;
+  buffer += `${subscriptions.length ? '\n    ' : ''}},\n`;
+  buffer += `    "platformOnly": ${typeCountsJson(result.posture.platformOnly)},\n`;
+  buffer += `    "notAssessed": ${typeCountsJson(result.posture.notAssessed)},\n    "resources": [`;
   for (let i = 0; i < resources.length; i++) {
     buffer += `${i ? ',' : ''}\n      ${JSON.stringify(resources[i]!)}`;
     if (buffer.length > CHUNK) {
@@ -64,4 +67,9 @@ export function findingJson(finding: Finding): string {
     suppression: finding.suppression,
     baselineState: finding.baselineState,
   });
+}
+
+/** A per-type list of the posture, one type a line. */
+function typeCountsJson(list: readonly TypeCount[]): string {
+  return list.length ? `[\n${list.map((entry) => `      ${JSON.stringify({ type: entry.type, count: entry.count })}`).join(',\n')}\n    ]` : '[]';
 }

@@ -3,6 +3,7 @@ import { isOpen, type Finding, type FindingLocation, type ScanResult } from '../
 import type { CompiledRule } from '../engine/index.js';
 import { subscriptionNamedBy } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
+import { notAssessedLine } from './posture-text.js';
 
 /** `full`: every finding, suppressions and baseline states. `github`: what GitHub code scanning ingests without loss. */
 export type SarifProfile = 'full' | 'github';
@@ -318,6 +319,16 @@ function scanNotifications(result: ScanResult): Sarif.Notification[] {
       message: {
         text: `Exemption ${expired.origin} (${expired.rule} on ${expired.resource}) expired on ${expired.expires} and no longer suppresses ${expired.matched} finding(s).`,
       },
+    });
+  }
+  const notAssessed = result.posture.notAssessed;
+  if (notAssessed.length) {
+    // A gap in what was checked, not in the data: a warning, in every run, so no run reads as covering everything.
+    notifications.push({
+      level: 'warning',
+      descriptor: { id: 'not-assessed' },
+      message: { text: `${notAssessedLine(notAssessed, notAssessed.length)}.` },
+      properties: { notAssessed },
     });
   }
   return notifications;

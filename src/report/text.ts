@@ -1,6 +1,6 @@
 import { describeEvidence, isOpen, type Finding, type ScanResult } from '../findings/index.js';
 import type { Severity } from '../rules/index.js';
-import { postureLine, postureTotal } from './posture-text.js';
+import { postureLine, postureTotal, typeListLines } from './posture-text.js';
 import type { Reporter, ReportOptions } from './reporter.js';
 
 const SEVERITY_COLOUR: Record<Severity, string> = {
@@ -40,6 +40,8 @@ export function locationText(finding: Finding): string {
 
 /** A readable report for a terminal: findings grouped by rule, then totals and what was not read. */
 const MAX_SUBSCRIPTION_LINES = 20;
+/** Types named on a per-type line; the JSON report has them all. */
+const MAX_TYPES = 10;
 
 export const renderText: Reporter = function* (result: ScanResult, options: ReportOptions) {
   const paint = (code: string, text: string): string => (options.color ? `${code}${text}${RESET}` : text);
@@ -79,7 +81,7 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
   const severities = (Object.keys(s.bySeverity) as Severity[]).map((severity) => `${severity} ${s.bySeverity[severity]}`).join(' · ');
   out += `Open findings by severity: ${severities}\n`;
   const posture = result.posture;
-  if (postureTotal(posture) > 0) {
+  if (postureTotal(posture) > 0 || posture.platformOnly.length || posture.notAssessed.length) {
     out += `Key management  ${postureTotal(posture)} data resources: ${postureLine(posture.totals)}\n`;
     const subscriptions = Object.keys(posture.bySubscription);
     // One line per subscription for a tenant scan; the JSON report has every resource.
@@ -88,6 +90,7 @@ export const renderText: Reporter = function* (result: ScanResult, options: Repo
       if (subscriptions.length > MAX_SUBSCRIPTION_LINES)
         out += `  ... ${subscriptions.length - MAX_SUBSCRIPTION_LINES} more subscriptions in the JSON report\n`;
     }
+    for (const line of typeListLines(posture, MAX_TYPES)) out += `  ${line}\n`;
   }
   if (s.suppressed) out += `Suppressed by exemptions: ${s.suppressed}\n`;
   if (s.baseline)

@@ -1,5 +1,6 @@
 import type { Resource, ScanProblem } from '../model/index.js';
 import type { RecordBlock } from './export/record-block.js';
+import type { TypeCount } from './type-counts.js';
 
 /** Resources a source built itself (a live query, a template, a plan), ready to evaluate. */
 export interface ResourceBatch {
@@ -7,8 +8,18 @@ export interface ResourceBatch {
   resources: Resource[];
 }
 
-/** What a source hands the scan: raw records to parse, or resources. */
-export type SourceBatch = RecordBlock | ResourceBatch;
+/**
+ * Resources by type that the source holds, handed out or not. A source that
+ * declares counts is counted by them alone (what it handed out is part of
+ * what it counted); several such batches add up.
+ */
+export interface TypeCountBatch {
+  kind: 'type-counts';
+  counts: readonly TypeCount[];
+}
+
+/** What a source hands the scan: raw records to parse, resources, or counts of resources by type. */
+export type SourceBatch = RecordBlock | ResourceBatch | TypeCountBatch;
 
 /** What the scan asks of a source. */
 export interface ReadOptions {
