@@ -71,5 +71,7 @@ export function findingJson(finding: Finding): string {
 
 /** A per-type list of the posture, one type a line. */
 function typeCountsJson(list: readonly TypeCount[]): string {
-  return list.length ? `[\n${list.map((entry) => `      ${JSON.stringify({ type: entry.type, count: entry.count })}`).join(',\n')}\n    ]` : '[]';
+  return list.length
+    ? `[\n${list.map((entry) => `      ${JSON.stringify({ type: entry.type, count: entry.count })}`).join(',\n')}\n    ]`
+    : '[]';
 }

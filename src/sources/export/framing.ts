@@ -24,7 +24,14 @@ export function splitterFor(wanted: ReadonlySet<string> | undefined): RecordSpli
 /** A block over the split records of one chunk (a view: the chunk is never reused). */
 export function toBlock(file: string, sequence: number, split: SplitRecords): RecordBlock | undefined {
   if (split.spans.length === 0 && split.skipped === 0) return undefined;
-  const block: RecordBlock = { kind: 'records', file, sequence, bytes: split.bytes, spans: Int32Array.from(split.spans), skipped: split.skipped };
+  const block: RecordBlock = {
+    kind: 'records',
+    file,
+    sequence,
+    bytes: split.bytes,
+    spans: Int32Array.from(split.spans),
+    skipped: split.skipped,
+  };
   if (split.skippedTypes) block.skippedTypes = split.skippedTypes;
   return block;
 }
