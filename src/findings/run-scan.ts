@@ -50,7 +50,7 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
   const types = new TypeTally();
   for (const source of sources) {
     let fromSource = 0;
-    // What the source handed out, by type; replaced by what it declares, if it declares counts.
+    // What the source handed out, by type; what it declares, if it declares counts, replaces it for the types it names.
     const met = new TypeTally();
     let declared: TypeTally | undefined;
     const problemsBefore = errors.length;
@@ -78,7 +78,7 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
       }
     }
     resources += fromSource;
-    types.addAll((declared ?? met).entries());
+    types.addAll(declared ? declared.over(met) : met.entries());
     const [kind, ...rest] = source.label.split(':');
     const target = rest.join(':');
     summaries.push({ kind: kind ?? source.label, target, resources: fromSource });

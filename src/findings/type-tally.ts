@@ -23,6 +23,19 @@ export class TypeTally {
     return this.counts.entries();
   }
 
+  /**
+   * These counts, as a source declared them, and the counts of `met` for
+   * the types they do not name (any spelling): a live scan counts the
+   * `resources` table, but also hands out role assignments and key vault
+   * keys, which live elsewhere.
+   */
+  *over(met: TypeTally): Generator<[string, number]> {
+    yield* this.counts.entries();
+    const named = new Set<string>();
+    for (const type of this.counts.keys()) named.add(type.toLowerCase());
+    for (const [type, count] of met.entries()) if (!named.has(type.toLowerCase())) yield [type, count];
+  }
+
   get size(): number {
     return this.counts.size;
   }

@@ -9,9 +9,10 @@ export interface ResourceBatch {
 }
 
 /**
- * Resources by type that the source holds, handed out or not. A source that
- * declares counts is counted by them alone (what it handed out is part of
- * what it counted); several such batches add up.
+ * Resources by type that the source holds, handed out or not. The types a
+ * source declares are counted by its declarations alone (what it handed
+ * out of them is part of what it counted; several batches add up); other
+ * types it hands out are counted as handed out.
  */
 export interface TypeCountBatch {
   kind: 'type-counts';
