@@ -1,5 +1,4 @@
-import type { Finding, ScanResult } from '../findings/index.js';
-import type { TypeCount } from '../sources/index.js';
+import type { Finding, ScanResult, TypeCount } from '../findings/index.js';
 import type { Reporter } from './reporter.js';
 
 /** Version of the findings document (`schemas/findings.schema.json`). */
