@@ -15,4 +15,5 @@ export {
   type LoadedCatalog,
 } from './load.js';
 export * from './types.js';
+export { coverageRows, parseSeedTable, type CoverageRow, type SeedRow } from './coverage.js';
 export type * from './terraform-mapping.js';

@@ -120,6 +120,8 @@ export interface CatalogServiceSpec {
   /** camelCase id: `relation.service`, the `<service>MinimumSize` parameter. */
   service: string;
   name: string;
+  /** Seed-table rows this service covers whose names differ from `name`. */
+  seedRows?: readonly string[];
   docs?: readonly string[];
   restApi?: readonly string[];
   types: readonly CatalogTypeSpec[];

@@ -55,6 +55,7 @@ export function formatBytes(bytes: number): string {
 
 function resourcesIn(batch: SourceBatch): number {
   // A records block also counts what it skipped: those were read too, only no rule wants them.
+  if (batch.kind === 'type-counts') return 0;
   return batch.kind === 'resources' ? batch.resources.length : batch.spans.length / 4 + batch.skipped;
 }
 

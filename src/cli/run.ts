@@ -7,6 +7,7 @@ import type { CliIo } from './io.js';
 import { FORMATS } from './outputs.js';
 import { renderErrors } from './render-error.js';
 import { RuleSetErrors } from './rule-set.js';
+import { rulesCoverageCommand, type CoverageFlags } from './coverage-command.js';
 import { rulesListCommand, rulesProfilesCommand, rulesShowCommand, rulesTestCommand, type RulesFlags } from './rules-command.js';
 import { scanCommand, type ScanFlags } from './scan-command.js';
 import { collect, sourceKinds } from './source-options/index.js';
@@ -95,6 +96,17 @@ Exit codes: 0 no finding at or above --fail-on (default high), 1 findings at or 
     .addHelpText('after', '\nExample:\n  keyscope rules profiles\n  keyscope scan --input inventory.json --profile baseline')
     .action((flags: RulesFlags) => {
       exitCode = rulesProfilesCommand({ ...flags, rules: [] }, io);
+    });
+  rules
+    .command('coverage')
+    .description(
+      "Show the service catalog type by type: class, rules, Key Vault / Managed HSM, Terraform types, Azure Policy ids; with --seed, the rows of Azure's customer-managed-key table the catalog lacks.",
+    )
+    .option('-f, --format <format>', 'text, markdown (docs/services.md) or json', 'text')
+    .option('--seed <file|dir>', 'a text copy of Azure\'s "Data encryption models" page (a folder: its 003_* file)')
+    .addHelpText('after', '\nExamples:\n  keyscope rules coverage\n  keyscope rules coverage --format json --seed ../shared/seeds')
+    .action((flags: CoverageFlags) => {
+      exitCode = rulesCoverageCommand(flags, io);
     });
   ruleOptions(
     rules

@@ -1,8 +1,9 @@
 import type { CompiledRule, Engine, Scope, Status } from '../engine/index.js';
 import type { RelationHandle, RelationIndex } from '../inventory/index.js';
 import { isDeployed, subscriptionOf, type Resource, type ScanProblem } from '../model/index.js';
-import { parseBlock, type RecordParseError, type SourceBatch } from '../sources/index.js';
+import { parseBlock, type RecordParseError, type SourceBatch, type TypeCount } from '../sources/index.js';
 import { makeFinding, NamedResource, type Finding, type FindingResource } from './finding.js';
+import type { TypeTally } from './type-tally.js';
 
 /** What evaluating one batch produced. */
 export interface BlockResult {
@@ -13,6 +14,8 @@ export interface BlockResult {
   counts: Int32Array;
   problems: ScanProblem[];
   error?: RecordParseError;
+  /** Resources by type the batch declared (a live scan's counts, or their record in its export). */
+  declared?: readonly TypeCount[];
 }
 
 const STATUS_SLOT: Record<Status, number> = { pass: 0, fail: 1, unknown: 2, 'not-applicable': 3 };
@@ -67,15 +70,24 @@ export class OutcomeCollector {
 
 /**
  * Parses a batch (if it is raw records) and runs the engine's first pass over
- * its resources; notes each resource's subscription in `scopes`, and shows
- * each to the relation index.
+ * its resources; notes each resource's subscription in `scopes`, shows each
+ * to the relation index, and counts every record's type (skipped ones too)
+ * in `types`.
  */
-export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<string>, relations?: RelationPass): BlockResult {
+export function evaluateBatch(
+  engine: Engine,
+  batch: SourceBatch,
+  scopes: Set<string>,
+  relations?: RelationPass,
+  types?: TypeTally,
+): BlockResult {
   const counts = new Int32Array(engine.rules.length * 4);
   const findings: Finding[] = [];
   const collector = new OutcomeCollector(counts, findings);
   const receive = collector.receive;
+  if (batch.kind === 'type-counts') return { records: 0, findings, counts, problems: [], declared: batch.counts };
   const evaluate = (resource: Resource): void => {
+    types?.add(resource.type);
     // Only deployed resources (live or exported) cover a subscription; a template or
     // plan names one it has not read, and an empty run for it would close live alerts.
     if (isDeployed(resource.origin)) {
@@ -100,8 +112,10 @@ export function evaluateBatch(engine: Engine, batch: SourceBatch, scopes: Set<st
     for (const resource of batch.resources) evaluate(resource);
     return { records: batch.resources.length, findings, counts, problems: [] };
   }
+  if (types && batch.skippedTypes) types.addAll(batch.skippedTypes);
   const parsed = parseBlock(batch, evaluate);
   return {
+    ...(parsed.typeCounts ? { declared: parsed.typeCounts } : {}),
     records: parsed.resources + parsed.problems.length + batch.skipped,
     findings,
     counts,

@@ -17,4 +17,6 @@ export { emptyCounts, emptySeverityCounts, type ScanResult, type OutcomeCounts, 
 export { applyExemptions, utcDate, type Exemption, type ExemptionOutcome, type ExemptionReport } from './exemptions.js';
 export { readBaseline, applyBaseline, BaselineFormatError, type BaselineEntry, type BaselineCounts } from './baseline.js';
 export { reviewFindings, isOpen, type ReviewOptions } from './review.js';
-export { summarizePosture, emptyPostureCounts, type Posture, type PostureCounts } from './posture.js';
+export { summarizePosture, emptyPostureCounts, type Posture, type PostureCounts, type ResourcePosture } from './posture.js';
+export { TypeTally, typePosture, resourcesIn, type TypePosture } from './type-tally.js';
+export type { TypeCount } from '../sources/index.js';

@@ -1,10 +1,11 @@
 import { POSTURE_MODELS, type PostureEntry, type PostureModel } from '../inventory/index.js';
+import type { TypePosture } from './type-tally.js';
 
 /** Data resources by key-management model. */
 export type PostureCounts = Record<PostureModel, number>;
 
 /** Which key-management model protects each data resource the scan read. */
-export interface Posture {
+export interface ResourcePosture {
   /** Across the scan. */
   totals: PostureCounts;
   /** By subscription id (lower-case); resources whose id names none (templates, plans) count under `none`. */
@@ -13,12 +14,19 @@ export interface Posture {
   resources: PostureEntry[];
 }
 
+/**
+ * The resource posture, and what the catalog says of every other type the
+ * scan met: `platform-only` types (encrypted under Azure's keys, no customer
+ * key possible) and types no catalog file names (not assessed).
+ */
+export interface Posture extends ResourcePosture, TypePosture {}
+
 export function emptyPostureCounts(): PostureCounts {
   return Object.fromEntries(POSTURE_MODELS.map((model) => [model, 0])) as PostureCounts;
 }
 
 /** Totals and per-subscription counts for the index's posture entries. */
-export function summarizePosture(resources: PostureEntry[]): Posture {
+export function summarizePosture(resources: PostureEntry[]): ResourcePosture {
   const totals = emptyPostureCounts();
   const bySubscription: Record<string, PostureCounts> = {};
   for (const entry of resources) {

@@ -1,3 +1,4 @@
+import { serviceCatalog } from '../catalog/index.js';
 import type { Engine } from '../engine/index.js';
 import { RelationIndex } from '../inventory/index.js';
 import type { Resource, ScanProblem } from '../model/index.js';
@@ -5,7 +6,8 @@ import type { InventorySource } from '../sources/index.js';
 import { evaluateBatch, OutcomeCollector, type RelationPass } from './evaluate-batch.js';
 import type { Finding } from './finding.js';
 import { compareText, sortFindings } from './order.js';
-import { summarizePosture, type Posture } from './posture.js';
+import { summarizePosture, type ResourcePosture } from './posture.js';
+import { TypeTally, typePosture } from './type-tally.js';
 import { emptyCounts, emptySeverityCounts, type OutcomeCounts, type ScanResult, type SourceSummary } from './result.js';
 
 export interface ScanOptions {
@@ -54,12 +56,20 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
     named: [],
   };
   let resources = 0;
+  const types = new TypeTally();
   for (const source of sources) {
     let fromSource = 0;
+    // What the source handed out, by type; what it declares, if it declares counts, replaces it for the types it names.
+    const met = new TypeTally();
+    let declared: TypeTally | undefined;
     const problemsBefore = errors.length;
     for await (const batch of source.batches({ report, wanted, covered })) {
-      const result = evaluateBatch(engine, batch, scopes, relations);
+      const result = evaluateBatch(engine, batch, scopes, relations, met);
       fromSource += result.records;
+      if (result.declared) {
+        declared ??= new TypeTally();
+        for (const { type, count } of result.declared) declared.add(type, count);
+      }
       for (let i = 0; i < counts.length; i++) counts[i]! += result.counts[i]!;
       for (const finding of result.findings) findings.push(finding);
       for (const problem of result.problems) errors.push(problem);
@@ -77,6 +87,7 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
       }
     }
     resources += fromSource;
+    types.addAll(declared ? declared.over(met) : met.entries());
     const [kind, ...rest] = source.label.split(':');
     const target = rest.join(':');
     summaries.push({ kind: kind ?? source.label, target, resources: fromSource });
@@ -101,7 +112,7 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
     }
   }
 
-  const posture = secondPass(engine, relations, new OutcomeCollector(counts, findings));
+  const posture = { ...secondPass(engine, relations, new OutcomeCollector(counts, findings)), ...typePosture(types, serviceCatalog()) };
   // Nothing reads the index from here on: let it go before the findings are sorted and written.
   relations = undefined;
 
@@ -143,7 +154,7 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
  * relations over the retained resources, letting go of each resource's
  * relations as soon as its rules have run.
  */
-function secondPass(engine: Engine, relations: RelationPass, collector: OutcomeCollector): Posture {
+function secondPass(engine: Engine, relations: RelationPass, collector: OutcomeCollector): ResourcePosture {
   const { index, retained, handles, named } = relations;
   index.build();
   const posture = summarizePosture(index.posture());

@@ -49,7 +49,9 @@ export function identityOf(
   let named: string | undefined;
   if (spec.identity) {
     // `fromResource`: the identity is named at the resource's root, not in the array member holding the reference.
-    const read = spec.identity.fromResource ? readPath(resource, spec.identity.path, unknown) : readPath(root, spec.identity.path, unknown, prefix);
+    const read = spec.identity.fromResource
+      ? readPath(resource, spec.identity.path, unknown)
+      : readPath(root, spec.identity.path, unknown, prefix);
     if (!read.known) {
       const at = spec.identity.fromResource ? canonicalizePathText(spec.identity.path) : pathIn(prefix, spec.identity.path);
       return servicePending(unknownCauseOf(resource, at));

@@ -11,8 +11,7 @@ import { readPath, text } from './read.js';
 
 /** A principal the index can check grants for, or why it cannot (and the cause an unknown finding reports). */
 export type UnwrappingIdentity =
-  | { principalId: string; form: 'UserAssigned'; resourceId: string }
-  | { unknown: string; cause: UnknownCause };
+  { principalId: string; form: 'UserAssigned'; resourceId: string } | { unknown: string; cause: UnknownCause };
 
 const PARENT_IDENTITY: UnwrappingIdentity = {
   unknown: "the key is unwrapped by the parent resource's system-assigned identity, which keyscope does not follow",

@@ -1,4 +1,4 @@
-import type { Finding, ScanResult } from '../findings/index.js';
+import type { Finding, ScanResult, TypeCount } from '../findings/index.js';
 import { PIECE, singleDocument } from './reporter.js';
 
 /** Version of the findings document (`schemas/findings.schema.json`). */
@@ -36,7 +36,9 @@ export function* renderJson(result: ScanResult): Generator<string> {
   subscriptions.forEach((key, i) => {
     buffer += `${i ? ',' : ''}\n      ${JSON.stringify(key)}: ${JSON.stringify(bySubscription[key])}`;
   });
-  buffer += `${subscriptions.length ? '\n    ' : ''}},\n    "resources": [`;
+  buffer += `${subscriptions.length ? '\n    ' : ''}},\n`;
+  buffer += `    "platformOnly": ${typeCountsJson(result.posture.platformOnly)},\n`;
+  buffer += `    "notAssessed": ${typeCountsJson(result.posture.notAssessed)},\n    "resources": [`;
   for (let i = 0; i < resources.length; i++) {
     buffer += `${i ? ',' : ''}\n      ${JSON.stringify(resources[i]!)}`;
     if (buffer.length > PIECE) {
@@ -66,4 +68,11 @@ export function findingJson(finding: Finding): string {
     suppression: finding.suppression,
     baselineState: finding.baselineState,
   });
+}
+
+/** A per-type list of the posture, one type a line. */
+function typeCountsJson(list: readonly TypeCount[]): string {
+  return list.length
+    ? `[\n${list.map((entry) => `      ${JSON.stringify({ type: entry.type, count: entry.count })}`).join(',\n')}\n    ]`
+    : '[]';
 }

@@ -1,4 +1,4 @@
-import { MODEL_LABELS, postureLine, postureTotal } from './posture-text.js';
+import { MODEL_LABELS, postureLine, postureTotal, typeListLines } from './posture-text.js';
 import { isOpen, type Finding, type Posture, type ScanResult } from '../findings/index.js';
 import { SEVERITIES, type Severity } from '../rules/index.js';
 import { noticeSummary } from './notices.js';
@@ -125,11 +125,16 @@ function worstResources(findings: readonly Finding[]): { name: string; type: str
 }
 
 const MAX_POSTURE_ROWS = 50;
+/** Types named on a per-type line; the JSON report has them all. */
+const MAX_POSTURE_TYPES = 20;
 
 /** Key-management posture: counts per subscription, then the key store and FIPS level behind each customer-managed key. */
 function postureSection(posture: Posture): string[] {
-  if (postureTotal(posture) === 0) return [];
+  const types = typeListLines(posture, MAX_POSTURE_TYPES).map((line) => `${line.replace(/\|/g, '\\|')}.`);
+  if (postureTotal(posture) === 0 && types.length === 0) return [];
   const lines = ['### Key management', '', `${postureTotal(posture)} data resources: ${postureLine(posture.totals)}.`, ''];
+  if (types.length) lines.push(...types.flatMap((line) => [line, '']));
+  if (postureTotal(posture) === 0) return lines;
   const header = MODEL_LABELS.map(([, label]) => label);
   lines.push(`| subscription | ${header.join(' | ')} |`, `|---|${header.map(() => '---:').join('|')}|`);
   for (const [key, counts] of Object.entries(posture.bySubscription)) {

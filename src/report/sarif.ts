@@ -5,6 +5,7 @@ import { isDeployed, subscriptionNamedBy } from '../model/index.js';
 import type { Severity } from '../rules/index.js';
 import { UsageError } from '../errors/index.js';
 import { numberedFile, PIECE, type ReportFormat, type ReportOptions, type ReportOutputs, type RuleDoc } from './reporter.js';
+import { notAssessedLine } from './posture-text.js';
 
 /** `full`: every finding, suppressions and baseline states. `github`: what GitHub code scanning ingests without loss. */
 export type SarifProfile = 'full' | 'github';
@@ -449,6 +450,16 @@ function scanNotifications(result: ScanResult): Sarif.Notification[] {
       message: {
         text: `Exemption ${expired.origin} (${expired.rule} on ${expired.resource}) expired on ${expired.expires} and no longer suppresses ${expired.matched} finding(s).`,
       },
+    });
+  }
+  const notAssessed = result.posture.notAssessed;
+  if (notAssessed.length) {
+    // A gap in what was checked, not in the data: a warning, in every run, so no run reads as covering everything.
+    notifications.push({
+      level: 'warning',
+      descriptor: { id: 'not-assessed' },
+      message: { text: `${notAssessedLine(notAssessed, notAssessed.length)}.` },
+      properties: { notAssessed },
     });
   }
   return notifications;

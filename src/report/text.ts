@@ -1,7 +1,7 @@
 import { describeEvidence, isOpen, type Finding, type ScanResult } from '../findings/index.js';
 import type { Severity } from '../rules/index.js';
 import { noticeSummary, problemAt } from './notices.js';
-import { postureLine, postureTotal } from './posture-text.js';
+import { postureLine, postureTotal, typeListLines } from './posture-text.js';
 import { PIECE, singleDocument, type ReportOptions } from './reporter.js';
 import { unknownSectionText } from './unknown-causes.js';
 
@@ -42,6 +42,8 @@ export function locationText(finding: Finding): string {
 
 /** A readable report for a terminal: findings grouped by rule, then totals and what was not read. */
 const MAX_SUBSCRIPTION_LINES = 20;
+/** Types named on a per-type line; the JSON report has them all. */
+const MAX_TYPES = 10;
 
 export function* renderText(result: ScanResult, options: Pick<ReportOptions, 'color'>): Generator<string> {
   const paint = (code: string, text: string): string => (options.color ? `${code}${text}${RESET}` : text);
@@ -81,7 +83,7 @@ export function* renderText(result: ScanResult, options: Pick<ReportOptions, 'co
   const severities = (Object.keys(s.bySeverity) as Severity[]).map((severity) => `${severity} ${s.bySeverity[severity]}`).join(' · ');
   out += `Open findings by severity: ${severities}\n`;
   const posture = result.posture;
-  if (postureTotal(posture) > 0) {
+  if (postureTotal(posture) > 0 || posture.platformOnly.length || posture.notAssessed.length) {
     out += `Key management  ${postureTotal(posture)} data resources: ${postureLine(posture.totals)}\n`;
     const subscriptions = Object.keys(posture.bySubscription);
     // One line per subscription for a tenant scan; the JSON report has every resource.
@@ -90,6 +92,7 @@ export function* renderText(result: ScanResult, options: Pick<ReportOptions, 'co
       if (subscriptions.length > MAX_SUBSCRIPTION_LINES)
         out += `  ... ${subscriptions.length - MAX_SUBSCRIPTION_LINES} more subscriptions in the JSON report\n`;
     }
+    for (const line of typeListLines(posture, MAX_TYPES)) out += `  ${line}\n`;
   }
   if (s.suppressed) out += `Suppressed by exemptions: ${s.suppressed}\n`;
   if (s.baseline)

@@ -1,5 +1,6 @@
 import type { Resource, ScanProblem } from '../model/index.js';
 import type { RecordBlock } from './export/record-block.js';
+import type { TypeCount } from './type-counts.js';
 
 /** Resources a source built itself (a live query, a template, a plan), ready to evaluate. */
 export interface ResourceBatch {
@@ -7,8 +8,19 @@ export interface ResourceBatch {
   resources: Resource[];
 }
 
-/** What a source hands the scan: raw records to parse, or resources. */
-export type SourceBatch = RecordBlock | ResourceBatch;
+/**
+ * Resources by type that the source holds, handed out or not. The types a
+ * source declares are counted by its declarations alone (what it handed
+ * out of them is part of what it counted; several batches add up); other
+ * types it hands out are counted as handed out.
+ */
+export interface TypeCountBatch {
+  kind: 'type-counts';
+  counts: readonly TypeCount[];
+}
+
+/** What a source hands the scan: raw records to parse, resources, or counts of resources by type. */
+export type SourceBatch = RecordBlock | ResourceBatch | TypeCountBatch;
 
 /** What the scan asks of a source. */
 export interface ReadOptions {

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { serviceCatalog } from '../../src/catalog/index.js';
 import { runCli } from '../helpers.js';
 import {
   createTestCertificate,
@@ -70,9 +71,9 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
     expect(report.scan.errors).toEqual([]);
     expect(report.scan.sources).toEqual([{ kind: 'graph', target: '30 subscriptions', resources: read.length + keys }]);
 
-    // One coverage query, then 10,530 rows in pages of 1,000: 11 pages. Nothing else.
+    // One coverage query, 10,530 rows in pages of 1,000 (11 pages), one count by type. Nothing else.
     const requests = endpoint.graphRequests;
-    expect(requests).toHaveLength(1 + 11);
+    expect(requests).toHaveLength(1 + 11 + 1);
     expect(requests.every((request) => request.status === 200)).toBe(true);
     const bodies = requests.map((request) => request.body as { query: string; subscriptions: string[]; options: Record<string, unknown> });
     for (const body of bodies) {
@@ -83,9 +84,10 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
       "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId | order by subscriptionId asc",
     );
     expect(bodies[1]!.options['$skipToken']).toBeUndefined();
-    for (const body of bodies.slice(2)) expect(typeof body.options['$skipToken']).toBe('string');
+    for (const body of bodies.slice(2, -1)) expect(typeof body.options['$skipToken']).toBe('string');
     const query = bodies[1]!.query;
-    expect(bodies.slice(2).every((body) => body.query === query)).toBe(true);
+    expect(bodies.slice(2, -1).every((body) => body.query === query)).toBe(true);
+    expect(bodies.at(-1)!.query).toBe('resources | summarize count() by type | order by type asc');
     expect(query).toMatch(
       /^resources \| where type in~ \(.*\) \| project id, name, type, subscriptionId, resourceGroup, kind, sku, properties, tags, identity \| order by id asc$/,
     );
@@ -121,7 +123,22 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
     const sqlFailures = report.findings.filter((finding) => finding.ruleId === 'cmk.sql-server').length;
     expect(sqlFailures).toBe(150);
 
-    // --export then --input: byte-identical findings.
+    // Every type no rule reads is counted, not downloaded: the not-assessed list names them all, by count then type.
+    const unread = new Map<string, number>();
+    for (const row of tenant.tables.resources) {
+      const type = String(row['type']);
+      // Types the catalog knows (networking, identities: no-data) are assessed, though not downloaded.
+      if (UNREAD_TYPES.includes(type) && !serviceCatalog().entry(type)) unread.set(type, (unread.get(type) ?? 0) + 1);
+    }
+    const notAssessed = [...unread]
+      .map(([type, count]) => ({ type, count }))
+      .sort((a, b) => b.count - a.count || (a.type < b.type ? -1 : 1));
+    expect(notAssessed.map((entry) => entry.type).sort()).toEqual(['microsoft.web/sites']);
+    expect(report.posture.notAssessed).toEqual(notAssessed);
+    // The file holds every row, so counting it gives the same list.
+    expect(offlineReport.posture.notAssessed).toEqual(notAssessed);
+
+    // --export then --input: byte-identical findings, the same posture (the type counts travel as one record after the header).
     const [header, ...exported] = readFileSync(snapshot, 'utf8').trimEnd().split('\n');
     expect(JSON.parse(header!)).toEqual({
       keyscopeExport: 1,
@@ -131,10 +148,16 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
       notRead: [],
       problems: [],
     });
-    expect(exported).toHaveLength(read.length + keys);
+    expect(exported).toHaveLength(read.length + keys + 1);
+    expect(JSON.parse(exported.at(-1)!)).toEqual({
+      id: 'keyscope:type-counts',
+      type: 'keyscope/typeCounts',
+      counts: expect.arrayContaining([{ type: 'microsoft.web/sites', count: unread.get('microsoft.web/sites') }]),
+    });
     expect(JSON.parse(exported[0]!)).toEqual(expect.objectContaining({ origin: { kind: 'graph', subscriptionId: expect.any(String) } }));
     const replay = runCli(['scan', '--input', snapshot, '--format', 'json', ...rules]);
     expect(replay.code).toBe(1);
     expect(findingsText(replay.stdout)).toBe(findingsText(result.stdout));
+    expect(parseReport(replay.stdout).posture).toEqual(report.posture);
   });
 });

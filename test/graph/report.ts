@@ -27,6 +27,7 @@ export interface Report {
   scan: { sources: { kind: string; target: string; resources: number }[]; complete: boolean; errors: Problem[]; scopes?: string[] };
   summary: { resources: number; byStatus: Record<string, number>; byRule: Record<string, unknown> };
   findings: Finding[];
+  posture: { notAssessed: { type: string; count: number }[]; platformOnly: { type: string; count: number }[]; [key: string]: unknown };
 }
 
 /** Parses a JSON report and checks it against the published schema. */

@@ -1,4 +1,5 @@
 import { closeSync, openSync, readSync } from 'node:fs';
+import { isTypeCountsType } from '../type-counts.js';
 import type { RecordBlock } from './record-block.js';
 import { RecordSplitter, type SplitRecords } from './record-splitter.js';
 
@@ -13,7 +14,7 @@ export function splitterFor(wanted: ReadonlySet<string> | undefined, firstLine =
   return new RecordSplitter((type) => {
     let skip = decided.get(type);
     if (skip === undefined) {
-      skip = !wanted.has(type.toLowerCase());
+      skip = !wanted.has(type.toLowerCase()) && !isTypeCountsType(type);
       decided.set(type, skip);
     }
     return skip;
@@ -23,7 +24,16 @@ export function splitterFor(wanted: ReadonlySet<string> | undefined, firstLine =
 /** A block over the split records of one chunk (a view: the chunk is never reused). */
 export function toBlock(file: string, sequence: number, split: SplitRecords): RecordBlock | undefined {
   if (split.spans.length === 0 && split.skipped === 0) return undefined;
-  return { kind: 'records', file, sequence, bytes: split.bytes, spans: Int32Array.from(split.spans), skipped: split.skipped };
+  const block: RecordBlock = {
+    kind: 'records',
+    file,
+    sequence,
+    bytes: split.bytes,
+    spans: Int32Array.from(split.spans),
+    skipped: split.skipped,
+  };
+  if (split.skippedTypes) block.skippedTypes = split.skippedTypes;
+  return block;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Resource, ScanProblem } from '../../model/index.js';
+import { isTypeCountsType, readTypeCounts, type TypeCount } from '../type-counts.js';
 
 /**
  * Complete records read from an inventory file, still as bytes: a compact,
@@ -15,6 +16,8 @@ export interface RecordBlock {
   spans: Int32Array;
   /** Records read but not parsed: no rule reads their type. */
   skipped: number;
+  /** The skipped records by type, as spelled (absent when none were skipped). */
+  skippedTypes?: ReadonlyMap<string, number>;
 }
 
 /** A record whose JSON does not parse: fatal for its file. */
@@ -29,6 +32,8 @@ export interface RecordParseError {
 /** How a block's parse went: resources handed out, records that could not be used, and where it stopped. */
 export interface ParsedBlock {
   resources: number;
+  /** What type-counts records (a live scan's export) declared, in file order. */
+  typeCounts?: TypeCount[];
   problems: ScanProblem[];
   error?: RecordParseError;
 }
@@ -45,6 +50,7 @@ const decoder = new TextDecoder('utf-8');
  */
 export function parseBlock(block: RecordBlock, receive: (resource: Resource) => void): ParsedBlock {
   let resources = 0;
+  let typeCounts: TypeCount[] | undefined;
   const problems: ScanProblem[] = [];
   const { bytes, spans, file } = block;
   for (let i = 0, index = 0; i < spans.length; i += 4, index++) {
@@ -55,7 +61,12 @@ export function parseBlock(block: RecordBlock, receive: (resource: Resource) => 
     try {
       value = JSON.parse(text);
     } catch (error) {
-      return { resources, problems, error: { ...positionOfParseError(error as Error, text, line, column), index } };
+      return {
+        resources,
+        problems,
+        ...(typeCounts ? { typeCounts } : {}),
+        error: { ...positionOfParseError(error as Error, text, line, column), index },
+      };
     }
     const invalid = recordProblem(value);
     if (invalid) {
@@ -63,12 +74,18 @@ export function parseBlock(block: RecordBlock, receive: (resource: Resource) => 
       continue;
     }
     const resource = value as Resource;
+    if (isTypeCountsType(resource.type)) {
+      const counts = readTypeCounts(value as Record<string, unknown>);
+      if (typeof counts === 'string') problems.push({ code: 'record-invalid', message: counts, target: file, line, column });
+      else (typeCounts ??= []).push(...counts);
+      continue;
+    }
     // A live scan's --export keeps each record's graph origin, so its replay reports the same locations.
     if ((resource.origin as { kind?: unknown } | undefined)?.kind !== 'graph') resource.origin = { kind: 'export', file, line };
     resources++;
     receive(resource);
   }
-  return { resources, problems };
+  return typeCounts ? { resources, problems, typeCounts } : { resources, problems };
 }
 
 /** Why a parsed record cannot be evaluated, or undefined when it can. */

@@ -19,6 +19,8 @@ export interface SplitRecords {
   /** start, end, line, column for each record, flat. */
   spans: number[];
   skipped: number;
+  /** The skipped records by type, as spelled (absent when none were skipped). */
+  skippedTypes?: Map<string, number>;
 }
 
 /** Whether a record of this type can be left unparsed (no rule reads it). */
@@ -100,6 +102,7 @@ export class RecordSplitter {
 
   private spans: number[] = [];
   private skipped = 0;
+  private skippedTypes: Map<string, number> | undefined;
 
   /**
    * Hands over the unfinished tail kept from the last chunk, so a reader can
@@ -140,9 +143,11 @@ export class RecordSplitter {
   }
 
   private take(bytes: Buffer): SplitRecords {
-    const taken = { bytes, spans: this.spans, skipped: this.skipped };
+    const taken: SplitRecords = { bytes, spans: this.spans, skipped: this.skipped };
+    if (this.skippedTypes) taken.skippedTypes = this.skippedTypes;
     this.spans = [];
     this.skipped = 0;
+    this.skippedTypes = undefined;
     return taken;
   }
 
@@ -456,8 +461,12 @@ export class RecordSplitter {
 
   private emit(buf: Buffer, start: number, end: number): void {
     if (this.skip && this.typeStart >= start && this.typeEnd <= end && !hasEscape(buf, this.typeStart, this.typeEnd)) {
-      if (this.skip(buf.toString('utf8', this.typeStart, this.typeEnd))) {
+      const type = buf.toString('utf8', this.typeStart, this.typeEnd);
+      if (this.skip(type)) {
         this.skipped++;
+        // Counted by type for the posture's not-assessed list: a type no rule reads is still a type the scan met.
+        const types = (this.skippedTypes ??= new Map());
+        types.set(type, (types.get(type) ?? 0) + 1);
         this.countNewlines();
         return;
       }

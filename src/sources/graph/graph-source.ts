@@ -1,14 +1,15 @@
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
 import type { Resource, ScanProblem } from '../../model/index.js';
-import type { InventorySource, ReadOptions, ResourceBatch } from '../source.js';
+import type { InventorySource, ReadOptions, ResourceBatch, TypeCountBatch } from '../source.js';
+import { typeCountsRecord, type TypeCount } from '../type-counts.js';
 import { ResourceManager } from './arm-client.js';
 import type { AzureSettings } from './cloud.js';
 import { isAuthenticationError } from './credential.js';
 import { describeError } from './describe-error.js';
 import { Enricher } from './enrich.js';
 import { MAX_SUBSCRIPTIONS_PER_REQUEST, ResourceGraph } from './graph-client.js';
-import { COVERAGE_QUERY, tableQueryText } from './kql.js';
+import { COVERAGE_QUERY, tableQueryText, TYPE_COUNT_QUERY } from './kql.js';
 import { systemClock, type Clock } from './pacing.js';
 import { planGraph, type GraphPlan, type TypeReads } from './plan.js';
 import type { GraphLog } from './progress.js';
@@ -63,7 +64,7 @@ export class GraphSource implements InventorySource {
     this.label = `graph:${scopeLabel(options.scope)}`;
   }
 
-  async *batches(read: ReadOptions): AsyncIterable<ResourceBatch> {
+  async *batches(read: ReadOptions): AsyncIterable<ResourceBatch | TypeCountBatch> {
     const { options } = this;
     const target = scopeLabel(options.scope);
     const reported = new Set<string>();
@@ -119,6 +120,7 @@ export class GraphSource implements InventorySource {
       }
       options.log.subscriptions(subscriptions.length);
       options.log.line(`${subscriptions.length} subscription(s), ${plan.queries.length} quer${plan.queries.length === 1 ? 'y' : 'ies'}`);
+      options.log.line(`query: ${TYPE_COUNT_QUERY}`);
       for (const query of plan.queries) options.log.line(`query: ${tableQueryText(query)}`);
       const context: RunContext = {
         plan,
@@ -154,8 +156,8 @@ export class GraphSource implements InventorySource {
     }
   }
 
-  /** One request's worth of subscriptions: coverage, then each table's pages, each page enriched. */
-  private async *scanRun(subscriptions: string[], context: RunContext): AsyncGenerator<ResourceBatch> {
+  /** One request's worth of subscriptions: coverage, then each table's pages, each page enriched, then the count by type. */
+  private async *scanRun(subscriptions: string[], context: RunContext): AsyncGenerator<ResourceBatch | TypeCountBatch> {
     const { graph, plan, report } = context;
     const { log } = this.options;
     let readable: Set<string>;
@@ -235,10 +237,43 @@ export class GraphSource implements InventorySource {
         }
       }
     }
+    // Last, so a fault injected into (or met by) the table queries is met first; the export ends with the counts record.
+    const counts = await this.typeCounts(subscriptions, context);
+    if (counts.length) {
+      await context.snapshot?.write([typeCountsRecord(counts)]);
+      yield { kind: 'type-counts', counts };
+    }
     for (const subscription of subscriptions) {
       if (!incomplete.has(subscription)) context.covered(subscription);
       log.subscriptionDone();
     }
+  }
+
+  /**
+   * Resources by type in the run's subscriptions (one `summarize count() by
+   * type` query). What fails is reported: the not-assessed list is then
+   * incomplete, and so is the scan; the resources read are still evaluated.
+   */
+  private async typeCounts(subscriptions: readonly string[], context: RunContext): Promise<TypeCount[]> {
+    const counts: TypeCount[] = [];
+    const failed = (message: string): void => {
+      for (const subscription of subscriptions) context.report({ code: 'type-count-failed', message, target: subscription });
+    };
+    try {
+      for await (const page of context.graph.pages(TYPE_COUNT_QUERY, subscriptions, ['type'])) {
+        for (const problem of page.problems) failed(`the type count is incomplete: ${problem.message}`);
+        if (page.partialScope) failed('the type count covers part of the scope only (x-ms-tenant-subscription-limit-hit)');
+        for (const row of page.rows) {
+          const count = row['count_'];
+          if (typeof count === 'number' && Number.isInteger(count) && count > 0) counts.push({ type: row['type'] as string, count });
+          else failed(`the type count of '${String(row['type'])}' is not a positive integer: ${JSON.stringify(count)}`);
+        }
+      }
+    } catch (error) {
+      if (isAuthenticationError(error)) throw new SignInFailed(describeError(error));
+      failed(`the type count query failed: ${describeError(error)}`);
+    }
+    return counts;
   }
 
   /** The requested subscriptions Resource Graph shows a subscription record for (lower-case). */

@@ -31,3 +31,11 @@ export const COVERAGE_QUERY = [
   'project subscriptionId',
   'order by subscriptionId asc',
 ].join(' | ');
+
+/**
+ * Resources by type over the whole scope, whatever rules read: the posture's
+ * not-assessed list is complete without downloading what no rule reads.
+ * Resource Graph names the count `count_`; `type` is unique per row, so
+ * ordering by it pages without repeats.
+ */
+export const TYPE_COUNT_QUERY = ['resources', 'summarize count() by type', 'order by type asc'].join(' | ');

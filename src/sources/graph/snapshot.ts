@@ -5,13 +5,18 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import type { Resource } from '../../model/index.js';
 import { headerLine, type ExportHeader } from '../export/header.js';
+import type { typeCountsRecord } from '../type-counts.js';
+
+type TypeCountsRecord = ReturnType<typeof typeCountsRecord>;
 
 /**
  * `--export FILE`: what a live scan fetched, as NDJSON that `--input`
  * reads back, gzip-compressed when the name ends in `.gz`. Each record keeps
  * its graph origin (and its unknown paths), so the replay reports the same
  * findings byte for byte, and the file can be attached to an audit as the
- * evidence the findings came from.
+ * evidence the findings came from. Each batch of subscriptions' type counts
+ * is a `keyscope/typeCounts` record, so the replay's posture lists the same
+ * types as not assessed.
  *
  * The first line is a header saying what the scan covered and could not
  * read, known only once the scan ends: records go to a file beside the
@@ -43,7 +48,7 @@ export class Snapshot {
    * Appends records, one JSON line each, waiting when the disk falls behind.
    * A failed write is kept for `close` to report: the scan itself goes on.
    */
-  async write(resources: readonly Resource[]): Promise<void> {
+  async write(resources: readonly (Resource | TypeCountsRecord)[]): Promise<void> {
     if (this.failure || resources.length === 0) return;
     let text = '';
     for (const resource of resources) text += `${JSON.stringify(resource)}\n`;

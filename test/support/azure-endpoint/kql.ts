@@ -1,7 +1,8 @@
 /**
  * The slice of KQL the test server runs: a table, an optional type filter
- * (`where type in~ (...)` or `where type =~ '...'`), an optional `project`,
- * an optional `order by`. Anything else is rejected the way Resource Graph
+ * (`where type in~ (...)` or `where type =~ '...'`), an optional `project`
+ * or `summarize count() by <column>` (rows `{<column>, count_}`, as
+ * Resource Graph names the count), an optional `order by`. Anything else is rejected the way Resource Graph
  * rejects a query it cannot parse (400, InvalidQuery), so a query keyscope
  * generates that the server does not understand fails the test loudly.
  */
@@ -12,6 +13,8 @@ export interface ParsedQuery {
   table: string;
   types?: string[];
   project?: string[];
+  /** `summarize count() by <column>`: the column grouped by. */
+  summarize?: string;
   order?: { column: string; descending: boolean };
 }
 
@@ -87,9 +90,15 @@ export function parseQuery(text: string): ParsedQuery {
         if (!TABLE_COLUMNS.includes(column)) throw new QueryError(`Failed to resolve scalar expression named '${column}'`);
       }
       parsed.project = columns;
+    } else if ((match = /^summarize\s+count\(\)\s+by\s+(\w+)$/.exec(stage))) {
+      const column = match[1]!;
+      const columns = parsed.project ?? TABLE_COLUMNS;
+      if (!columns.includes(column) || parsed.order) throw new QueryError(`Failed to resolve scalar expression named '${column}'`);
+      parsed.summarize = column;
     } else if ((match = /^order\s+by\s+(\w+)(?:\s+(asc|desc))?$/.exec(stage))) {
       const column = match[1]!;
-      if (parsed.project ? !parsed.project.includes(column) : !TABLE_COLUMNS.includes(column)) {
+      const columns = parsed.summarize ? [parsed.summarize, 'count_'] : (parsed.project ?? TABLE_COLUMNS);
+      if (!columns.includes(column)) {
         throw new QueryError(`Failed to resolve scalar expression named '${column}'`);
       }
       parsed.order = { column, descending: match[2] === 'desc' };
@@ -106,6 +115,12 @@ export function runQuery(query: ParsedQuery, rows: readonly Row[]): Row[] {
   if (query.project) {
     const columns = query.project;
     out = out.map((row) => Object.fromEntries(columns.map((column) => [column, row[column] ?? null])));
+  }
+  if (query.summarize) {
+    const column = query.summarize;
+    const counts = new Map<unknown, number>();
+    for (const row of out) counts.set(row[column] ?? null, (counts.get(row[column] ?? null) ?? 0) + 1);
+    out = [...counts].map(([value, count]) => ({ [column]: value, count_: count }));
   }
   if (query.order) {
     const { column, descending } = query.order;
