@@ -2,8 +2,9 @@ import type { ScanProblem } from '../../model/index.js';
 import type { JsonText } from './json-text.js';
 
 /**
- * Problem codes of template scans. Each makes the scan incomplete (exit 3);
- * none is fatal, so the other templates are always scanned.
+ * Problem codes of template scans. Each makes the scan incomplete (exit 3)
+ * but a limit, which is fatal (exit 2, as Azure refuses the deployment);
+ * the other templates are always scanned.
  */
 export const PROBLEM = {
   /** The template is not JSON, not a deployment template, or an expression in it cannot be evaluated. */
@@ -14,7 +15,12 @@ export const PROBLEM = {
   parametersInvalid: 'parameters-invalid',
   /** A nested deployment links to a template by URI: its resources are not scanned. */
   linkNotFollowed: 'template-link-not-followed',
+  /** The template exceeds a limit Azure enforces (or one of keyscope's own bounds): nothing of it is scanned. */
+  limitExceeded: 'template-limit-exceeded',
 } as const;
+
+/** Codes that make the exit code 2: Azure would refuse the whole deployment. */
+const FATAL: ReadonlySet<string> = new Set([PROBLEM.limitExceeded]);
 
 /**
  * Collects a file's problems with their positions: each at most once (copy
@@ -41,6 +47,12 @@ export class ProblemLog {
     const key = `${file}\u0000${code}\u0000${position?.line ?? 0}:${position?.column ?? 0}\u0000${message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.sink({ code, message, target: file, ...(position ? { line: position.line, column: position.column } : {}) });
+    this.sink({
+      code,
+      message,
+      target: file,
+      ...(position ? { line: position.line, column: position.column } : {}),
+      ...(FATAL.has(code) ? { fatal: true } : {}),
+    });
   }
 }
