@@ -71,6 +71,9 @@ export interface Trace {
   fail(error: LocatedError): void;
 }
 
+/** The functions that take a lambda (lower case). */
+const LAMBDA_FUNCTIONS: ReadonlySet<string> = new Set(['filter', 'groupby', 'map', 'mapvalues', 'reduce', 'sort', 'toobject']);
+
 /** Functions Azure has but keyscope does not evaluate: their values are treated as errors, not guessed. */
 const NOT_EVALUATED = new Set(['parsecidr', 'cidrsubnet', 'cidrhost', 'loadfileasbase64', 'loadjsoncontent', 'loadtextcontent']);
 
@@ -297,6 +300,9 @@ function call(expression: Extract<Expression, { kind: 'call' }>, context: EvalCo
  * same way rather than with an internal error.
  */
 function boundedCall(fn: BuiltIn, args: unknown[], context: EvalContext): unknown {
+  // A lambda is a value only the lambda functions take: anywhere else it would be read as the evaluator's own state.
+  if (!LAMBDA_FUNCTIONS.has(fn.name.toLowerCase()) && args.some((arg) => arg instanceof Lambda))
+    throw new TemplateError(`${fn.name}() does not take a lambda: only ${[...LAMBDA_FUNCTIONS].join(', ')} do`);
   const budget = context.frame.budget;
   let total = 0;
   for (const arg of args) total += budget.size(arg);
@@ -305,8 +311,10 @@ function boundedCall(fn: BuiltIn, args: unknown[], context: EvalContext): unknow
   try {
     value = callBuiltIn(fn, args, hostFor(context));
   } catch (error) {
+    if (error instanceof TemplateError || error instanceof TemplateLimitError) throw error;
     if (error instanceof RangeError && /string length|array length/i.test(error.message)) throw tooLarge(`${fn.name}()`);
-    throw error;
+    // What the platform refuses (a malformed escape, a date out of range) is an argument Azure would refuse too.
+    throw new TemplateError(`${fn.name}() cannot take these arguments: ${(error as Error).message}`);
   }
   budget.spend(typeof value === 'string' ? value.length >> 4 : 0);
   budget.checkValue(value, `${fn.name}()`);

@@ -432,7 +432,7 @@ define('dataUri', 1, 1, 'deep', ([v]) => `data:text/plain;charset=utf8;base64,${
 define('dataUriToString', 1, 1, 'deep', ([v]) => {
   const match = /^data:[^,]*?(;base64)?,(.*)$/s.exec(expectString(v, 'dataUriToString', 1));
   if (!match) return fail('dataUriToString() expects a data URI');
-  return match[1] ? Buffer.from(match[2]!, 'base64').toString('utf8') : decodeURIComponent(match[2]!);
+  return match[1] ? Buffer.from(match[2]!, 'base64').toString('utf8') : decodeUri(match[2]!, 'dataUriToString');
 });
 define('uri', 2, 2, 'deep', ([base, relative]) => {
   try {
@@ -444,7 +444,7 @@ define('uri', 2, 2, 'deep', ([base, relative]) => {
 define('uriComponent', 1, 1, 'deep', ([v]) =>
   encodeURIComponent(expectString(v, 'uriComponent', 1)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
 );
-define('uriComponentToString', 1, 1, 'deep', ([v]) => decodeURIComponent(expectString(v, 'uriComponentToString', 1)));
+define('uriComponentToString', 1, 1, 'deep', ([v]) => decodeUri(expectString(v, 'uriComponentToString', 1), 'uriComponentToString'));
 define('json', 1, 1, 'deep', ([v]) => parseJson(expectString(v, 'json', 1), 'json'));
 
 // Dates (only with a known base; utcNow() is deploy-time).
@@ -781,6 +781,15 @@ class UnknownPart extends Error {
 function valueOrUnknown(value: string | Unknown): string {
   if (value instanceof Unknown) throw new UnknownPart(value);
   return value;
+}
+
+/** decodeURIComponent, failing as the template language does on a malformed escape. */
+function decodeUri(text: string, name: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return fail(`${name}(): the text holds a malformed %-escape`);
+  }
 }
 
 function parseJson(text: string, name: string): unknown {
