@@ -70,6 +70,27 @@ describe('defects the fuzzers found', () => {
   });
 });
 
+describe('defects found by hand-made hostile files', () => {
+  test.each([
+    ['rules', ['rules', 'test', 'fuzz/crashes/rule-yaml/alias-bomb.yaml'], 'fuzz/crashes/rule-yaml/alias-bomb.yaml:2:8  rule-invalid'],
+    [
+      'exemptions',
+      ['scan', '--input', 'examples/inventory.json', '--exemptions', 'fuzz/crashes/exemptions/alias-bomb.yaml', '-q'],
+      'fuzz/crashes/exemptions/alias-bomb.yaml:2:8  exemptions-invalid',
+    ],
+    [
+      'config',
+      ['scan', '--input', 'examples/inventory.json', '--config', 'fuzz/crashes/config/alias-bomb.yaml', '-q'],
+      'fuzz/crashes/config/alias-bomb.yaml:2:8  config-invalid',
+    ],
+  ])('YAML aliases that expand a billion times (%s) are a located error, not an internal one', async (_kind, args, where) => {
+    const outcome = await runKeyscope(args);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe(`${where}  invalid YAML: Excessive alias count indicates a resource exhaustion attack\n`);
+  });
+});
+
 const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 
 /** Records of a template, as JSON, for comparing runs. */
