@@ -40,9 +40,20 @@ export function parseYamlSource(file: string, text: string, errorCode: string): 
     const pos = lineCounter.linePos(offset);
     return { line: pos.line, column: pos.col };
   };
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // The yaml package refuses aliases that expand without bound (a "billion laughs"): located at the first alias.
+    const alias = /(^|[\s[{,:])\*[^\s,\]}]/m.exec(text);
+    const pos = lineCounter.linePos(alias ? alias.index + alias[1]!.length : 0);
+    throw new KeyscopeError(errorCode, `invalid YAML: ${(error as Error).message.split('\n')[0]}`, {
+      position: { file, line: pos.line, column: pos.col },
+    });
+  }
   return {
     file,
-    data: doc.toJS({ maxAliasCount: 100 }),
+    data,
     positionOf(path, key = false) {
       let node: unknown = doc.contents;
       let best: number = (doc.contents as Node | null)?.range?.[0] ?? 0;

@@ -2,8 +2,9 @@ import type { Node } from 'jsonc-parser';
 import { deployTimeReason } from './deploy-time.js';
 import type { Expression } from './expression-ast.js';
 import { isExpression, parseExpression, unescapeLiteral } from './expression-parser.js';
-import { builtIn, callBuiltIn, type FunctionHost, type ResourceLookup } from './functions.js';
+import { builtIn, callBuiltIn, type BuiltIn, type FunctionHost, type ResourceLookup } from './functions.js';
 import { entries, member, offsetInString, pointerSegment, setKey, type JsonText } from './json-text.js';
+import { LIMITS, TemplateLimitError, tooLarge, type WorkBudget } from './limits.js';
 import type { DeploymentScope } from './resource-ids.js';
 import { getKey, isObject, Lambda, PartialObject, TemplateError, typeName, Unknown, withoutPresence } from './values.js';
 
@@ -18,6 +19,8 @@ export interface Frame {
   deployment(): unknown;
   /** The resources the template deploys, for `reference()`; unset until the expander has listed them. */
   resources?: ResourceLookup;
+  /** The work the file's evaluation may still do: shared by every frame of one file. */
+  budget: WorkBudget;
 }
 
 /** A function of the template's `functions` section. */
@@ -42,6 +45,8 @@ export interface EvalContext {
   lambdas?: ReadonlyMap<string, unknown>;
   /** Inside a user-defined function: its arguments, which `parameters()` reads. */
   args?: ReadonlyMap<string, unknown>;
+  /** How many user-defined function calls deep the expression is. */
+  calls?: number;
 }
 
 /** A template error pinned to a file offset and a JSON pointer. */
@@ -66,6 +71,9 @@ export interface Trace {
   fail(error: LocatedError): void;
 }
 
+/** The functions that take a lambda (lower case). */
+const LAMBDA_FUNCTIONS: ReadonlySet<string> = new Set(['filter', 'groupby', 'map', 'mapvalues', 'reduce', 'sort', 'toobject']);
+
 /** Functions Azure has but keyscope does not evaluate: their values are treated as errors, not guessed. */
 const NOT_EVALUATED = new Set(['parsecidr', 'cidrsubnet', 'cidrhost', 'loadfileasbase64', 'loadjsoncontent', 'loadtextcontent']);
 
@@ -73,6 +81,7 @@ const parsed = new WeakMap<Node, Expression>();
 
 /** Evaluates a template value (a JSON node) with expressions, property copies and, when traced, positions. */
 export function evaluateNode(node: Node, pointer: string, context: EvalContext, path?: string, trace?: Trace): unknown {
+  context.frame.budget.spend(1);
   switch (node.type) {
     case 'string':
       return evaluateStringNode(node, pointer, context, path, trace);
@@ -168,6 +177,12 @@ export function copyCount(countNode: Node, pointer: string, context: EvalContext
   if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
     throw new LocatedError(`the copy '${loop}' count must be a non-negative integer, got ${typeName(count)}`, countNode.offset, pointer);
   }
+  if (count > LIMITS.copyCount)
+    throw new TemplateLimitError(
+      `the copy '${loop}' count is ${count}: Azure allows at most ${LIMITS.copyCount}`,
+      countNode.offset,
+      pointer,
+    );
   return count;
 }
 
@@ -180,6 +195,12 @@ function evaluateStringNode(
 ): unknown {
   const text = node.value as string;
   if (!isExpression(text)) return unescapeLiteral(text);
+  if (text.length > LIMITS.expressionChars)
+    throw new TemplateLimitError(
+      `the expression is ${text.length.toLocaleString('en-US')} characters long: Azure allows ${LIMITS.expressionChars.toLocaleString('en-US')}`,
+      node.offset,
+      pointer,
+    );
   let tree = parsed.get(node);
   try {
     if (!tree) {
@@ -192,6 +213,7 @@ function evaluateStringNode(
     return value;
   } catch (error) {
     if (error instanceof TemplateError) throw located(error, node, pointer, context.frame.json);
+    if (error instanceof TemplateLimitError) throw error.at(node.offset, pointer);
     throw error;
   }
 }
@@ -203,13 +225,14 @@ function located(error: TemplateError, node: Node, pointer: string, json: JsonTe
 
 /** Evaluates a parsed expression. */
 export function evaluateExpression(expression: Expression, context: EvalContext): unknown {
+  context.frame.budget.spend(1);
   switch (expression.kind) {
     case 'string':
     case 'number':
       return expression.value;
     case 'member': {
       const target = evaluateExpression(expression.target, context);
-      return readMember(target, expression.name, expression.at);
+      return readMember(target, expression.name, expression.at, context);
     }
     case 'index': {
       const target = evaluateExpression(expression.target, context);
@@ -223,7 +246,7 @@ export function evaluateExpression(expression: Expression, context: EvalContext)
           throw new TemplateError(`index ${index} is outside the array of length ${target.length}`, expression.index.at);
         return target[index];
       }
-      if (typeof index === 'string') return readMember(target, index, expression.index.at);
+      if (typeof index === 'string') return readMember(target, index, expression.index.at, context);
       throw new TemplateError(`cannot index ${typeName(target)} with ${typeName(index)}`, expression.at);
     }
     case 'call':
@@ -231,10 +254,12 @@ export function evaluateExpression(expression: Expression, context: EvalContext)
   }
 }
 
-function readMember(target: unknown, name: string, at: number): unknown {
+function readMember(target: unknown, name: string, at: number, context: EvalContext): unknown {
   if (target instanceof Unknown) return withoutPresence(target);
   if (target instanceof PartialObject) return target.member(name);
   if (isObject(target)) {
+    // A name not spelled exactly as the key is looked for among all keys: paid for by their number.
+    if (!Object.prototype.hasOwnProperty.call(target, name)) context.frame.budget.spend(Object.keys(target).length);
     const found = getKey(target, name);
     if (found.found) return found.value;
     const keys = Object.keys(target);
@@ -256,7 +281,7 @@ function call(expression: Extract<Expression, { kind: 'call' }>, context: EvalCo
     if (fn) {
       const args = expression.args.map((arg) => evaluateExpression(arg, context));
       // What a function computes from a present value (its length, a text made from it) is not known to be present.
-      return withoutPresence(callBuiltIn(fn, args, hostFor(context)));
+      return withoutPresence(boundedCall(fn, args, context));
     }
     const reason = deployTimeReason(lower);
     if (reason !== undefined) return new Unknown(reason);
@@ -269,12 +294,41 @@ function call(expression: Extract<Expression, { kind: 'call' }>, context: EvalCo
   }
 }
 
+/**
+ * Calls a built-in within the bounds: its arguments together and its result
+ * may not be larger than a template Azure accepts (`valueChars`), and a
+ * function that would build a value too large for V8 to hold fails the
+ * same way rather than with an internal error.
+ */
+function boundedCall(fn: BuiltIn, args: unknown[], context: EvalContext): unknown {
+  // A lambda is a value only the lambda functions take: anywhere else it would be read as the evaluator's own state.
+  if (!LAMBDA_FUNCTIONS.has(fn.name.toLowerCase()) && args.some((arg) => arg instanceof Lambda))
+    throw new TemplateError(`${fn.name}() does not take a lambda: only ${[...LAMBDA_FUNCTIONS].join(', ')} do`);
+  const budget = context.frame.budget;
+  let total = 0;
+  for (const arg of args) total += budget.size(arg);
+  if (total > 2 * LIMITS.valueChars) throw tooLarge(`${fn.name}()`, true);
+  let value: unknown;
+  try {
+    value = callBuiltIn(fn, args, hostFor(context));
+  } catch (error) {
+    if (error instanceof TemplateError || error instanceof TemplateLimitError) throw error;
+    if (error instanceof RangeError && /string length|array length/i.test(error.message)) throw tooLarge(`${fn.name}()`);
+    // What the platform refuses (a malformed escape, a date out of range) is an argument Azure would refuse too.
+    throw new TemplateError(`${fn.name}() cannot take these arguments: ${(error as Error).message}`);
+  }
+  budget.spend(typeof value === 'string' ? value.length >> 4 : 0);
+  budget.checkValue(value, `${fn.name}()`);
+  return value;
+}
+
 function hostFor(context: EvalContext): FunctionHost {
   return {
     scope: context.frame.scope,
     deployment: () => context.frame.deployment(),
     invoke: (lambda, args) => invokeLambda(lambda, args),
     resources: context.frame.resources,
+    spend: (units) => context.frame.budget.spend(units),
   };
 }
 
@@ -286,6 +340,12 @@ function invokeLambda(lambda: Lambda, args: unknown[]): unknown {
 }
 
 function callUserFunction(expression: Extract<Expression, { kind: 'call' }>, context: EvalContext): unknown {
+  const depth = (context.calls ?? 0) + 1;
+  // Functions calling functions (or themselves) stop here rather than at the end of the stack.
+  if (depth > LIMITS.userFunctionCalls)
+    throw new TemplateLimitError(
+      `user-defined functions call one another more than ${LIMITS.userFunctionCalls} deep ('${expression.namespace}.${expression.name}'): keyscope's bound`,
+    );
   const fn = context.frame.userFunction(expression.namespace!, expression.name);
   if (!fn) throw new TemplateError(`unknown function '${expression.namespace}.${expression.name}'`, expression.at);
   if (expression.args.length !== fn.parameters.length)
@@ -295,7 +355,7 @@ function callUserFunction(expression: Extract<Expression, { kind: 'call' }>, con
     );
   const args = new Map<string, unknown>();
   fn.parameters.forEach((name, i) => args.set(name.toLowerCase(), evaluateExpression(expression.args[i]!, context)));
-  return evaluateNode(fn.output, fn.pointer, { frame: fn.frame, args });
+  return evaluateNode(fn.output, fn.pointer, { frame: fn.frame, args, calls: depth });
 }
 
 type SpecialForm = (args: Expression[], context: EvalContext, call: Extract<Expression, { kind: 'call' }>) => unknown;

@@ -3,6 +3,7 @@ import type { SourcePoint } from '../../model/index.js';
 import { DeclaredResources, TEMPLATE_ONLY, type DeclaredResource } from './declared-resources.js';
 import { copyCount, evaluateNode, LocatedError, type CopyState, type EvalContext, type Trace } from './evaluate.js';
 import { entries, member, pointerSegment, type JsonText } from './json-text.js';
+import { LIMITS, TemplateLimitError } from './limits.js';
 import { PROBLEM, type ProblemLog } from './problems.js';
 import { resourceIdAt, scopeIdText, type DeploymentScope, type Shown } from './resource-ids.js';
 import { TemplateFrame } from './template-frame.js';
@@ -28,7 +29,7 @@ export interface ExpandedResource {
 }
 
 /** Nested deployments deeper than this are reported, not followed (a safety net against runaway templates). */
-const MAX_DEPTH = 32;
+const MAX_DEPTH = LIMITS.deploymentDepth;
 
 /** Sub-paths recorded for one expression's value: enough for any real resource body, bounded for pathological ones. */
 const MAX_DERIVED_POINTS = 2000;
@@ -80,6 +81,8 @@ type Step =
 export class TemplateExpander {
   private readonly out: ExpandedResource[] = [];
   private readonly ids = new Map<string, number>();
+  /** Instances planned so far in the template being planned, against Azure's 800. */
+  private planned: { count: number; node: Node | undefined; pointer: string } = { count: 0, node: undefined, pointer: '' };
 
   constructor(
     private readonly json: JsonText,
@@ -101,6 +104,8 @@ export class TemplateExpander {
    */
   private expandTemplate(node: Node | undefined, pointer: string, context: EvalContext, placement: Placement, frame?: TemplateFrame): void {
     const steps: Step[] = [];
+    // Nested templates are expanded after this one is planned, so one count serves them all in turn.
+    this.planned = { count: 0, node, pointer };
     this.planResources(node, pointer, context, placement, undefined, steps);
     if (frame) {
       const unresolvable = new Map<string, string>();
@@ -179,6 +184,7 @@ export class TemplateExpander {
     try {
       count = copyCount(countNode, `${copyPointer}/count`, context, loop);
     } catch (error) {
+      if (error instanceof TemplateLimitError) throw error;
       steps.push({ kind: 'failed', error });
       return;
     }
@@ -279,6 +285,13 @@ export class TemplateExpander {
         const shownId = this.resourceId(declaration, context, placement, fullType, segments, nameKnown);
         steps.push({ kind: 'resource', instance: { ...planned, shownId, ...(nameKnown ? { id: shownId } : {}) } });
       }
+      context.frame.budget.resource();
+      if (++this.planned.count > LIMITS.resources)
+        throw new TemplateLimitError(
+          `the template deploys more than ${LIMITS.resources} resources, copies included: Azure allows at most ${LIMITS.resources} in one template`,
+          this.planned.node?.offset ?? 0,
+          this.planned.pointer,
+        );
       this.planResources(
         children,
         `${pointer}/resources`,
@@ -288,6 +301,8 @@ export class TemplateExpander {
         steps,
       );
     } catch (error) {
+      // A limit ends the file's evaluation, deployed or not (Azure refuses the whole template).
+      if (error instanceof TemplateLimitError) throw error.at(node.offset, pointer);
       // A resource that is not deployed cannot make the scan incomplete.
       if (deployed !== false) steps.push({ kind: 'failed', error });
       else if (!(error instanceof LocatedError)) throw error;
@@ -423,6 +438,7 @@ export class TemplateExpander {
         deploymentName: name,
         given: this.passedParameters(properties, `${pointer}/properties`, context),
         problems: this.problems,
+        budget: context.frame.budget,
       });
       this.expandTemplate(resources, `${templatePointer}/resources`, frame.context(), childPlacement, frame);
     } else {
@@ -568,8 +584,10 @@ class PointTrace implements Trace {
     this.property(path, node, pointer);
     const point = this.points[path]!;
     let budget = MAX_DERIVED_POINTS;
+    // Visits are bounded too: a value may be a large array of scalars, and the same value may fill many properties.
+    let visits = MAX_DERIVED_POINTS * 10;
     const walk = (inner: unknown, at: string, depth: number): void => {
-      if (depth > 12 || budget <= 0) return;
+      if (depth > 12 || budget <= 0 || --visits <= 0) return;
       if (Array.isArray(inner)) {
         for (const item of inner) walk(item, `${at}[*]`, depth + 1);
         return;

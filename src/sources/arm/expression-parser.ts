@@ -1,4 +1,5 @@
 import type { Expression } from './expression-ast.js';
+import { LIMITS, TemplateLimitError } from './limits.js';
 import { TemplateError } from './values.js';
 
 /**
@@ -82,6 +83,7 @@ function tokenize(text: string, start: number, end: number): Token[] {
 export function parseExpression(text: string): Expression {
   const tokens = tokenize(text, 1, text.length - 1);
   let position = 0;
+  let depth = 0;
   const peek = (): Token => tokens[position]!;
   const next = (): Token => tokens[position++]!;
   const describe = (token: Token): string =>
@@ -146,16 +148,27 @@ export function parseExpression(text: string): Expression {
   };
 
   const expression = (): Expression => {
+    // Each level (a call, a member read, an index) is a few frames of recursion here and in the evaluator: bounded well before the stack is.
+    const deeper = (): void => {
+      if (++depth > LIMITS.expressionDepth)
+        throw new TemplateLimitError(
+          `the expression nests calls, member reads and indexes more than ${LIMITS.expressionDepth} deep: keyscope's bound (see docs/error-handling.md)`,
+        );
+    };
+    const outer = depth;
+    deeper();
     let node = primary();
     for (;;) {
       const token = peek();
       if (token.kind !== 'punct') break;
       if (token.value === '.') {
+        deeper();
         position++;
         const name = next();
         if (name.kind !== 'name') throw new TemplateError(`expected a property name after '.', found ${describe(name)}`, name.at);
         node = { kind: 'member', target: node, name: name.value, at: name.at };
       } else if (token.value === '[') {
+        deeper();
         position++;
         const index = expression();
         expect(']', 'to close the index');
@@ -164,6 +177,7 @@ export function parseExpression(text: string): Expression {
         break;
       }
     }
+    depth = outer;
     return node;
   };
 

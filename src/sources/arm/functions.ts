@@ -11,6 +11,7 @@ import { DEPLOY_TIME_FUNCTIONS } from './deploy-time.js';
 import { deterministicGuid, uniqueString } from './hashes.js';
 import { resourceIdAt, scopeIdValue, typeAndNames, type DeploymentScope } from './resource-ids.js';
 import { setKey } from './json-text.js';
+import { LIMITS, TemplateLimitError, tooDeep, tooLarge } from './limits.js';
 import {
   containsUnknown,
   deepEquals,
@@ -43,6 +44,8 @@ export interface FunctionHost {
   invoke(lambda: Lambda, args: unknown[]): unknown;
   /** The resources of the template being evaluated, once the expander has listed them. */
   resources?: ResourceLookup;
+  /** Pays for work a function does beyond producing its result (comparisons); throws at the file's limit. */
+  spend(units: number): void;
 }
 
 /**
@@ -99,13 +102,20 @@ function expectBool(value: unknown, name: string, position: number): boolean {
 }
 
 /** Objects merge recursively, later arguments win; arrays keep distinct members in order (union). */
-function mergeObjects(target: Record<string, unknown>, source: Record<string, unknown>, deep: boolean): Record<string, unknown> {
+function mergeObjects(
+  target: Record<string, unknown>,
+  source: Record<string, unknown>,
+  deep: boolean,
+  host: FunctionHost,
+): Record<string, unknown> {
   for (const key of Object.keys(source)) {
+    // Keys match case-insensitively, so each may be compared with every key already there.
+    host.spend(Object.keys(target).length);
     const existing = getKey(target, key);
     const value = source[key];
     const existingKey = existing.found ? (Object.keys(target).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key) : key;
     if (deep && existing.found && isObject(existing.value) && isObject(value)) {
-      setKey(target, existingKey, mergeObjects({ ...existing.value }, value, true));
+      setKey(target, existingKey, mergeObjects({ ...existing.value }, value, true, host));
     } else {
       setKey(target, existingKey, value);
     }
@@ -113,10 +123,18 @@ function mergeObjects(target: Record<string, unknown>, source: Record<string, un
   return target;
 }
 
-function distinct(values: unknown[]): unknown[] {
+function distinct(values: unknown[], host: FunctionHost): unknown[] {
   const out: unknown[] = [];
-  for (const value of values) if (!out.some((seen) => deepEquals(seen, value))) out.push(value);
+  for (const value of values) {
+    host.spend(out.length);
+    if (!out.some((seen) => deepEquals(seen, value))) out.push(value);
+  }
   return out;
+}
+
+/** Fails before building a string longer than `valueChars`. */
+function boundLength(length: number, name: string): void {
+  if (length > LIMITS.valueChars) throw tooLarge(`${name}()`);
 }
 
 function compareValues(a: unknown, b: unknown, name: string): number {
@@ -144,6 +162,7 @@ function composite(format: string, args: unknown[]): string {
       if (index >= args.length) fail(`format(): '{${index}}' has no argument (${args.length} given)`);
       let text = formatItem(args[index], item![3]);
       const width = item![2] === undefined ? 0 : Number(item![2]);
+      boundLength(Math.abs(width) + out.length, 'format');
       if (width > 0) text = text.padStart(width);
       else if (width < 0) text = text.padEnd(-width);
       out += text;
@@ -163,6 +182,8 @@ function formatItem(value: unknown, spec: string | undefined): string {
     const match = /^([DdNnXxFf])(\d*)$/.exec(spec);
     if (match) {
       const digits = match[2] ? Number(match[2]) : undefined;
+      // .NET takes at most 999,999,999 digits; toFixed throws past 100.
+      if (digits !== undefined && digits > 100) fail(`format(): '${spec}' asks for more than 100 digits`);
       switch (match[1]) {
         case 'D':
         case 'd':
@@ -308,14 +329,21 @@ define('mod', 2, 2, 'deep', ([a, b]) => {
 define(['min', 'max'], 1, ANY, 'deep', (args, _host, name) => {
   const values = args.length === 1 && Array.isArray(args[0]) ? args[0] : args;
   if (values.length === 0) fail(`${name}() needs at least one value`);
-  const numbers = values.map((v, i) => expectInt(v, name, i + 1));
-  return name === 'min' ? Math.min(...numbers) : Math.max(...numbers);
+  // A loop, not Math.min(...values): spreading a large array overflows the stack.
+  let result = expectInt(values[0], name, 1);
+  for (let i = 1; i < values.length; i++) {
+    const n = expectInt(values[i], name, i + 1);
+    if (name === 'min' ? n < result : n > result) result = n;
+  }
+  return result;
 });
 define('range', 2, 2, 'deep', ([start, count]) => {
   const from = expectInt(start, 'range', 1);
   const n = expectInt(count, 'range', 2);
-  if (n < 0 || n > 10000) fail(`range() count must be between 0 and 10000, got ${n}`);
-  return Array.from({ length: n }, (_, i) => from + i);
+  if (n < 0 || n > LIMITS.rangeCount) fail(`range() count must be between 0 and ${LIMITS.rangeCount}, got ${n}`);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = from + i;
+  return out;
 });
 
 // Strings.
@@ -324,17 +352,23 @@ define('concat', 0, ANY, 'deep', (args) => {
   if (args.length > 0 && (Array.isArray(args[0]) || args[0] === null) && args.some(Array.isArray)) {
     return args.flatMap((v, i) => (v === null ? [] : expectArray(v, 'concat', i + 1)));
   }
-  return args.map(toText).join('');
+  const texts = args.map(toText);
+  boundLength(
+    texts.reduce((sum, text) => sum + text.length, 0),
+    'concat',
+  );
+  return texts.join('');
 });
 define('format', 1, ANY, 'deep', ([format, ...rest]) => composite(expectString(format, 'format', 1), rest));
 define('toLower', 1, 1, 'deep', ([v]) => expectString(v, 'toLower', 1).toLowerCase());
 define('toUpper', 1, 1, 'deep', ([v]) => expectString(v, 'toUpper', 1).toUpperCase());
 define('trim', 1, 1, 'deep', ([v]) => expectString(v, 'trim', 1).trim());
-define('replace', 3, 3, 'deep', ([s, from, to]) =>
-  expectString(s, 'replace', 1)
-    .split(expectString(from, 'replace', 2))
-    .join(expectString(to, 'replace', 3)),
-);
+define('replace', 3, 3, 'deep', ([s, from, to]) => {
+  const parts = expectString(s, 'replace', 1).split(expectString(from, 'replace', 2));
+  const by = expectString(to, 'replace', 3);
+  boundLength(parts.reduce((sum, part) => sum + part.length, 0) + (parts.length - 1) * by.length, 'replace');
+  return parts.join(by);
+});
 define('split', 2, 2, 'deep', ([s, delimiter]) => {
   const text = expectString(s, 'split', 1);
   const delimiters = Array.isArray(delimiter)
@@ -344,11 +378,12 @@ define('split', 2, 2, 'deep', ([s, delimiter]) => {
   for (const d of delimiters) if (d !== '') parts = parts.flatMap((part) => part.split(d));
   return parts;
 });
-define('join', 2, 2, 'deep', ([array, delimiter]) =>
-  expectArray(array, 'join', 1)
-    .map(toText)
-    .join(expectString(delimiter, 'join', 2)),
-);
+define('join', 2, 2, 'deep', ([array, delimiter]) => {
+  const texts = expectArray(array, 'join', 1).map(toText);
+  const by = expectString(delimiter, 'join', 2);
+  boundLength(texts.reduce((sum, text) => sum + text.length, 0) + Math.max(0, texts.length - 1) * by.length, 'join');
+  return texts.join(by);
+});
 define('substring', 2, 3, 'deep', ([s, start, length]) => {
   const text = expectString(s, 'substring', 1);
   const from = expectInt(start, 'substring', 2);
@@ -362,7 +397,9 @@ define('padLeft', 2, 3, 'deep', ([v, width, padding]) => {
   const text = toText(v);
   const pad = padding === undefined ? ' ' : expectString(padding, 'padLeft', 3);
   if (pad.length !== 1) fail('padLeft() pads with exactly one character');
-  return text.padStart(expectInt(width, 'padLeft', 2), pad);
+  const length = expectInt(width, 'padLeft', 2);
+  boundLength(length, 'padLeft');
+  return text.padStart(length, pad);
 });
 define('startsWith', 2, 2, 'deep', ([s, p]) =>
   expectString(s, 'startsWith', 1)
@@ -374,8 +411,9 @@ define('endsWith', 2, 2, 'deep', ([s, p]) =>
     .toLowerCase()
     .endsWith(expectString(p, 'endsWith', 2).toLowerCase()),
 );
-define(['indexOf', 'lastIndexOf'], 2, 2, 'deep', ([container, item], _host, name) => {
+define(['indexOf', 'lastIndexOf'], 2, 2, 'deep', ([container, item], host, name) => {
   if (Array.isArray(container)) {
+    host.spend(container.length);
     const matches = container.map((v, i) => (deepEquals(v, item) ? i : -1)).filter((i) => i >= 0);
     return matches.length === 0 ? -1 : name === 'indexOf' ? matches[0] : matches[matches.length - 1];
   }
@@ -394,7 +432,7 @@ define('dataUri', 1, 1, 'deep', ([v]) => `data:text/plain;charset=utf8;base64,${
 define('dataUriToString', 1, 1, 'deep', ([v]) => {
   const match = /^data:[^,]*?(;base64)?,(.*)$/s.exec(expectString(v, 'dataUriToString', 1));
   if (!match) return fail('dataUriToString() expects a data URI');
-  return match[1] ? Buffer.from(match[2]!, 'base64').toString('utf8') : decodeURIComponent(match[2]!);
+  return match[1] ? Buffer.from(match[2]!, 'base64').toString('utf8') : decodeUri(match[2]!, 'dataUriToString');
 });
 define('uri', 2, 2, 'deep', ([base, relative]) => {
   try {
@@ -406,7 +444,7 @@ define('uri', 2, 2, 'deep', ([base, relative]) => {
 define('uriComponent', 1, 1, 'deep', ([v]) =>
   encodeURIComponent(expectString(v, 'uriComponent', 1)).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
 );
-define('uriComponentToString', 1, 1, 'deep', ([v]) => decodeURIComponent(expectString(v, 'uriComponentToString', 1)));
+define('uriComponentToString', 1, 1, 'deep', ([v]) => decodeUri(expectString(v, 'uriComponentToString', 1), 'uriComponentToString'));
 define('json', 1, 1, 'deep', ([v]) => parseJson(expectString(v, 'json', 1), 'json'));
 
 // Dates (only with a known base; utcNow() is deploy-time).
@@ -487,21 +525,21 @@ define(['tryIndexFromEnd', 'indexFromEnd'], 2, 2, 'shallow', ([v, index], _host,
   if (n >= 1 && n <= array.length) return array[array.length - n];
   return name === 'tryIndexFromEnd' ? null : fail(`indexFromEnd(): ${n} is outside the array of length ${array.length}`);
 });
-define('union', 1, ANY, 'self', (args) => {
+define('union', 1, ANY, 'self', (args, host) => {
   const unknown = args.find((a) => a instanceof Unknown);
   if (unknown) return unknown;
   const partial = args.find((a) => a instanceof PartialObject);
   if (partial) return partial.whole();
   if (args.every((a) => isObject(a) || a === null)) {
     const out: Record<string, unknown> = {};
-    for (const a of args) if (isObject(a)) mergeObjects(out, a, true);
+    for (const a of args) if (isObject(a)) mergeObjects(out, a, true, host);
     return out;
   }
   const arrays = args.map((a, i) => (a === null ? [] : expectArray(a, 'union', i + 1)));
   if (arrays.some((a) => a.some(containsUnknown))) return new Unknown('an array member is only known at deployment');
-  return distinct(arrays.flat());
+  return distinct(arrays.flat(), host);
 });
-define('intersection', 1, ANY, 'deep', (args) => {
+define('intersection', 1, ANY, 'deep', (args, host) => {
   if (args.every(isObject)) {
     const [first, ...rest] = args;
     const out: Record<string, unknown> = {};
@@ -517,13 +555,17 @@ define('intersection', 1, ANY, 'deep', (args) => {
     return out;
   }
   const arrays = args.map((a, i) => expectArray(a, 'intersection', i + 1));
-  return distinct(arrays[0]!.filter((v) => arrays.every((array) => array.some((w) => deepEquals(v, w)))));
+  host.spend(arrays[0]!.length * arrays.reduce((sum, array) => sum + array.length, 0));
+  return distinct(
+    arrays[0]!.filter((v) => arrays.every((array) => array.some((w) => deepEquals(v, w)))),
+    host,
+  );
 });
-define('shallowMerge', 1, 1, 'shallow', ([v]) => {
+define('shallowMerge', 1, 1, 'shallow', ([v], host) => {
   const out: Record<string, unknown> = {};
   for (const [i, item] of expectArray(v, 'shallowMerge', 1).entries()) {
     if (item instanceof Unknown) return item;
-    if (item !== null) mergeObjects(out, expectObject(item, 'shallowMerge', i + 1), false);
+    if (item !== null) mergeObjects(out, expectObject(item, 'shallowMerge', i + 1), false, host);
   }
   return out;
 });
@@ -531,7 +573,8 @@ define('flatten', 1, 1, 'shallow', ([v]) => {
   const out: unknown[] = [];
   for (const [i, item] of expectArray(v, 'flatten', 1).entries()) {
     if (item instanceof Unknown) return item;
-    out.push(...expectArray(item, 'flatten', i + 1));
+    // One by one: spreading a large array into push() overflows the stack.
+    for (const member of expectArray(item, 'flatten', i + 1)) out.push(member);
   }
   return out;
 });
@@ -597,6 +640,7 @@ define('sort', 2, 2, 'shallow', ([v, f], host) => {
   const array = [...expectArray(v, 'sort', 1)];
   let unknown: Unknown | undefined;
   // An insertion sort: the lambda says whether a comes before b, and it may not be a total order.
+  host.spend(array.length);
   for (let i = 1; i < array.length; i++) {
     const item = array[i];
     let j = i - 1;
@@ -739,7 +783,18 @@ function valueOrUnknown(value: string | Unknown): string {
   return value;
 }
 
+/** decodeURIComponent, failing as the template language does on a malformed escape. */
+function decodeUri(text: string, name: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return fail(`${name}(): the text holds a malformed %-escape`);
+  }
+}
+
 function parseJson(text: string, name: string): unknown {
+  if (tooDeep(text, LIMITS.jsonDepth) >= 0)
+    throw new TemplateLimitError(`${name}(): the JSON nests objects and arrays more than ${LIMITS.jsonDepth} deep: keyscope's bound`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

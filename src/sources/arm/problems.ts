@@ -3,8 +3,8 @@ import type { JsonText } from './json-text.js';
 
 /**
  * Problem codes of template scans. Each makes the scan incomplete (exit 3),
- * except the notices below; none is fatal, so the other templates are always
- * scanned.
+ * except the notices below and a limit, which is fatal (exit 2, as Azure
+ * refuses the deployment); the other templates are always scanned.
  */
 export const PROBLEM = {
   /** The template is not JSON, not a deployment template, or an expression in it cannot be evaluated. */
@@ -15,7 +15,12 @@ export const PROBLEM = {
   parametersInvalid: 'parameters-invalid',
   /** A nested deployment links to a template by URI: its resources are not scanned. */
   linkNotFollowed: 'template-link-not-followed',
+  /** The template exceeds a limit Azure enforces (or one of keyscope's own bounds): nothing of it is scanned. */
+  limitExceeded: 'template-limit-exceeded',
 } as const;
+
+/** Codes that make the exit code 2: Azure would refuse the whole deployment. */
+const FATAL: ReadonlySet<string> = new Set([PROBLEM.limitExceeded]);
 
 /**
  * Codes that are notices: deploy-time unknowns, not failures to read. A
@@ -55,6 +60,7 @@ export class ProblemLog {
       target: file,
       ...(position ? { line: position.line, column: position.column } : {}),
       ...(NOTICES.has(code) ? { notice: true } : {}),
+      ...(FATAL.has(code) ? { fatal: true } : {}),
     });
   }
 }

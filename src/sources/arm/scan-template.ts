@@ -1,6 +1,7 @@
 import type { Resource, ScanProblem } from '../../model/index.js';
 import { TemplateExpander } from './expand.js';
-import { JsonSyntaxError, member, parseJsonText, type JsonText } from './json-text.js';
+import { entries, JsonSyntaxError, member, parseJsonText, type JsonText } from './json-text.js';
+import { LIMITS, TemplateLimitError, tooDeep } from './limits.js';
 import { readParametersFile, type GivenParameter } from './parameters-file.js';
 import { PROBLEM, ProblemLog } from './problems.js';
 import { toRecord } from './record.js';
@@ -34,6 +35,9 @@ export function isTemplateSchema(schema: unknown): boolean {
  */
 export function scanTemplate(input: TemplateInput, report: (problem: ScanProblem) => void, options: TemplateScanOptions = {}): Resource[] {
   const problems = new ProblemLog(input.file, report);
+  if (!withinFileLimits(input.file, input.text, LIMITS.templateBytes, 'a template', problems)) return [];
+  for (const parameters of input.parameters ?? [])
+    if (!withinFileLimits(parameters.file, parameters.text, LIMITS.parametersFileBytes, 'a parameters file', problems)) return [];
   let json: JsonText;
   try {
     json = parseJsonText(input.file, input.text);
@@ -66,6 +70,8 @@ export function scanTemplate(input: TemplateInput, report: (problem: ScanProblem
     return [];
   }
 
+  if (!withinSectionLimits(json, problems)) return [];
+
   const given = new Map<string, GivenParameter>();
   for (const parameters of input.parameters ?? []) {
     const values = readParametersFile(parameters.file, parameters.text, problems);
@@ -97,8 +103,69 @@ export function scanTemplate(input: TemplateInput, report: (problem: ScanProblem
       },
     );
   }
-  const expanded = new TemplateExpander(json, problems).expand(frame, scope);
-  return expanded.map((resource) => toRecord(resource, input.file));
+  try {
+    const expanded = new TemplateExpander(json, problems).expand(frame, scope);
+    return expanded.map((resource) => toRecord(resource, input.file));
+  } catch (error) {
+    if (!(error instanceof TemplateLimitError)) throw error;
+    // Azure refuses a template beyond its limits whole: none of its resources is scanned.
+    problems.add(PROBLEM.limitExceeded, error.message, { json, offset: error.offset ?? 0, pointer: error.pointer ?? '' });
+    return [];
+  }
+}
+
+/** A file's size and nesting against the limits; what exceeds them is reported at the file (or at the bracket too deep). */
+function withinFileLimits(file: string, text: string, bytes: number, what: string, problems: ProblemLog): boolean {
+  const size = Buffer.byteLength(text, 'utf8');
+  if (size > bytes) {
+    problems.addAt(
+      PROBLEM.limitExceeded,
+      `the file is ${size.toLocaleString('en-US')} bytes: Azure allows ${what} at most ${bytes.toLocaleString('en-US')} (4 MB)`,
+      { line: 1, column: 1 },
+      file,
+    );
+    return false;
+  }
+  const deep = tooDeep(text, LIMITS.jsonDepth);
+  if (deep >= 0) {
+    const before = text.slice(0, deep);
+    const line = before.split('\n').length;
+    problems.addAt(
+      PROBLEM.limitExceeded,
+      `objects and arrays are nested more than ${LIMITS.jsonDepth} deep: keyscope's bound (see docs/error-handling.md)`,
+      { line, column: deep - before.lastIndexOf('\n') },
+      file,
+    );
+    return false;
+  }
+  return true;
+}
+
+/** Azure's counts of parameters, variables and outputs in a template (nested templates count apart, as Azure counts them). */
+function withinSectionLimits(json: JsonText, problems: ProblemLog): boolean {
+  const sections = [
+    ['parameters', LIMITS.parameters],
+    ['variables', LIMITS.variables],
+    ['outputs', LIMITS.outputs],
+  ] as const;
+  for (const [section, limit] of sections) {
+    const node = member(json.root, section);
+    let count = entries(node).length;
+    // Variables made by a `copy` array count one each, as their names do.
+    if (section === 'variables') {
+      const copies = entries(node).find(([name, , value]) => name.toLowerCase() === 'copy' && value.type === 'array');
+      if (copies) count += (copies[2].children?.length ?? 0) - 1;
+    }
+    if (count > limit && node) {
+      problems.add(PROBLEM.limitExceeded, `the template declares ${count} ${section}: Azure allows at most ${limit}`, {
+        json,
+        offset: node.offset,
+        pointer: `/${section}`,
+      });
+      return false;
+    }
+  }
+  return true;
 }
 
 /** `main.json` -> `main`: the name the Azure CLI gives a deployment by default. */

@@ -2,6 +2,7 @@ import type { Node } from 'jsonc-parser';
 import { evaluateCopyLoop, evaluateNode, type EvalContext, type Frame, type UserFunction } from './evaluate.js';
 import type { ResourceLookup } from './functions.js';
 import { entries, member, pointerSegment, type JsonText } from './json-text.js';
+import { WorkBudget } from './limits.js';
 import { PROBLEM, type ProblemLog } from './problems.js';
 import type { DeploymentScope } from './resource-ids.js';
 import type { PresentType } from '../../model/index.js';
@@ -18,6 +19,8 @@ export interface FrameOptions {
   /** Parameter values given to the template, by lower-case name. */
   given: ReadonlyMap<string, unknown>;
   problems: ProblemLog;
+  /** The file's work budget; a new one when not given (a frame of its own file). */
+  budget?: WorkBudget;
 }
 
 /**
@@ -58,6 +61,7 @@ export class TemplateFrame implements Frame {
   readonly scope: DeploymentScope;
   /** The resources the template deploys: set by the expander once it has listed them, for `reference()`. */
   resources?: ResourceLookup;
+  readonly budget: WorkBudget;
   private readonly parameterNodes = new Map<string, { name: string; key: Node; value: Node; pointer: string }>();
   private readonly variableNodes = new Map<string, { name: string; value: Node; pointer: string; copy?: boolean }>();
   private readonly functions = new Map<string, UserFunction>();
@@ -68,6 +72,7 @@ export class TemplateFrame implements Frame {
   constructor(private readonly options: FrameOptions) {
     this.json = options.json;
     this.scope = options.scope;
+    this.budget = options.budget ?? new WorkBudget();
     const { node, pointer } = options;
     this.definitions = member(node, 'definitions');
     for (const [name, key, value] of entries(member(node, 'parameters'))) {

@@ -41,6 +41,10 @@ export interface Faults {
   truncated?: number[];
   /** Answer these Resource Graph requests with a body whose `data` is not an array. */
   malformed?: number[];
+  /** Hostile: answer these Resource Graph requests with a redirect (`status`, default 307) to `location`, which may be another host. */
+  redirect?: { request: number; location: string; status?: number }[];
+  /** Hostile: answer these Resource Graph requests 200 with a body that is not JSON. */
+  notJson?: number[];
 }
 
 export interface RecordedRequest {
@@ -279,6 +283,15 @@ export class AzureEndpoint {
     if (slow) await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
     if (!this.authorized(request)) {
       send(401, armError('AuthenticationFailed', 'Authentication failed: the access token is missing or invalid.'));
+      return;
+    }
+    const redirect = faults.redirect?.find((fault) => fault.request === n);
+    if (redirect) {
+      send(redirect.status ?? 307, { message: 'moved' }, { location: redirect.location });
+      return;
+    }
+    if (faults.notJson?.includes(n)) {
+      send(200, '<html><body>502 Bad Gateway</body></html>', { 'content-type': 'text/html' });
       return;
     }
     const { headers: quota, exceeded } = this.quotaHeaders();

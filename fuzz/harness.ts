@@ -1,0 +1,126 @@
+/**
+ * The invariant every fuzz target is held to: any input ends in a report or
+ * a located error (exit 0 to 3), within a time proportional to its size,
+ * with no uncaught exception, no stack trace or internal error on stderr,
+ * and no change to `Object.prototype` (or `Array.prototype`).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, type CliIo } from '../src/cli/index.js';
+
+/** The project root (this file runs from dist/fuzz). */
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** A broken invariant: what was fed in is kept with it, to become a regression case. */
+export class FuzzDefect extends Error {}
+
+/** A fixed time plus one per KB, generous for a 2-core machine shared by others: the point is "bounded", not "fast". */
+export function timeBound(bytes: number): number {
+  return 10_000 + bytes / 1024;
+}
+
+const prototypeNames = (): string =>
+  [Object.prototype, Array.prototype, Function.prototype].map((proto) => Object.getOwnPropertyNames(proto).sort().join(',')).join('|');
+const pristine = prototypeNames();
+
+/** Throws when a prototype gained or lost a member, or an object literal inherits something it should not. */
+export function checkPrototypes(): void {
+  const probe = {} as Record<string, unknown>;
+  if (prototypeNames() !== pristine || probe['polluted'] !== undefined || probe['isAdmin'] !== undefined)
+    throw new FuzzDefect('Object.prototype (or another built-in prototype) was changed');
+}
+
+/** Times a run against the bound for its input's size. */
+export async function timed<T>(bytes: number, work: () => T | Promise<T>): Promise<T> {
+  const start = performance.now();
+  const value = await work();
+  const ms = performance.now() - start;
+  if (ms > timeBound(bytes))
+    throw new FuzzDefect(`took ${Math.round(ms)} ms for ${bytes} bytes (bound ${Math.round(timeBound(bytes))} ms)`);
+  return value;
+}
+
+/** What a CLI run printed and returned. */
+export interface CliOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  files: Map<string, string>;
+}
+
+/** Runs the CLI in-process (as `keyscope ...args`) from `cwd`. */
+export async function runKeyscope(args: readonly string[], cwd = root): Promise<CliOutcome> {
+  let stdout = '';
+  let stderr = '';
+  const files = new Map<string, string>();
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    stdoutIsTTY: false,
+    stderrIsTTY: false,
+    env: { NO_COLOR: '1' },
+    cwd,
+    writeFile(file, pieces) {
+      files.set(file, [...pieces].join(''));
+      return Promise.resolve();
+    },
+    writeStdout(pieces) {
+      for (const piece of pieces) stdout += piece;
+      return Promise.resolve();
+    },
+  };
+  const code = await run(args, io);
+  return { code, stdout, stderr, files };
+}
+
+/** Marks of an internal error: a stack frame, the CLI's internal-error line, a template keyscope failed on. */
+const INTERNAL = [/^\s+at .+:\d+:\d+\)?$/m, /internal-error/, /keyscope could not evaluate the template/];
+
+/** Checks a CLI outcome against the invariant. */
+export function checkOutcome(outcome: CliOutcome): void {
+  if (!(outcome.code >= 0 && outcome.code <= 3)) throw new FuzzDefect(`exit code ${outcome.code}`);
+  for (const text of [outcome.stderr, outcome.stdout]) {
+    const mark = INTERNAL.find((pattern) => pattern.test(text));
+    if (mark) throw new FuzzDefect(`an internal error was printed (${mark}): ${text.slice(0, 2000)}`);
+  }
+  checkPrototypes();
+}
+
+/**
+ * Writes `input` as `name` in a fresh folder, runs keyscope with `args`
+ * (`{file}` stands for its path) and checks the invariant.
+ */
+export async function checkCli(name: string, input: string, args: readonly string[]): Promise<CliOutcome> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyscope-fuzz-'));
+  try {
+    const file = path.join(dir, name);
+    writeFileSync(file, input);
+    const outcome = await timed(Buffer.byteLength(input), () => runKeyscope(args.map((arg) => arg.replaceAll('{file}', file))));
+    checkOutcome(outcome);
+    return outcome;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Calls a reader or evaluator directly: it may return or throw one of the
+ * `located` error classes; anything else is a defect.
+ */
+export async function checkDirect(
+  input: string,
+  call: () => unknown,
+  located: readonly (abstract new (...args: never[]) => Error)[],
+): Promise<void> {
+  await timed(Buffer.byteLength(input), () => {
+    try {
+      call();
+    } catch (error) {
+      if (!located.some((kind) => error instanceof kind))
+        throw new FuzzDefect(`uncaught ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`, { cause: error });
+    }
+  });
+  checkPrototypes();
+}

@@ -1,0 +1,106 @@
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  createTestCertificate,
+  generateTenant,
+  liveArgs,
+  runLive,
+  serveTenant,
+  type Faults,
+  type TestCertificate,
+  type Tenant,
+} from '../support/azure-endpoint/index.js';
+import { parseReport } from './report.js';
+
+/**
+ * An Azure that misbehaves, with the real SDK client: each ends in named
+ * problems (exit 3), never a pass, and the bearer token goes nowhere but
+ * the configured endpoint and appears in no output, log or export.
+ */
+
+let certificate: TestCertificate;
+let dir: string;
+const tenant: Tenant = generateTenant('small');
+
+/** Another host (another origin): records every request and whether it carried a bearer token. */
+let elsewhere: { server: Server; url: string; seen: { path: string; authorization: string | undefined }[] };
+
+beforeAll(async () => {
+  certificate = createTestCertificate();
+  dir = mkdtempSync(path.join(tmpdir(), 'keyscope-hostile-'));
+  const seen: { path: string; authorization: string | undefined }[] = [];
+  const server = createServer({ key: certificate.key, cert: certificate.cert }, (request, response) => {
+    seen.push({ path: request.url ?? '', authorization: request.headers.authorization });
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end('{"totalRecords":0,"count":0,"data":[],"resultTruncated":"false"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  elsewhere = { server, url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+});
+afterAll(async () => {
+  await new Promise<void>((resolve) => elsewhere.server.close(() => resolve()));
+  certificate.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Scans the small tenant with these faults, with --verbose and --export; returns everything written, and the tokens issued. */
+async function hostileScan(
+  faults: Faults,
+): Promise<{ code: number; texts: string[]; codes: string[]; tokens: string[]; complete: boolean }> {
+  const live = await serveTenant(certificate, tenant, faults);
+  try {
+    const exportFile = path.join(dir, `export-${Date.now()}.ndjson`);
+    const scope = tenant.subscriptions.flatMap((id) => ['--subscription', id]);
+    const result = await runLive(certificate, live.endpoint, [
+      ...liveArgs(live.endpoint, ...scope),
+      '--format',
+      'json',
+      '--verbose',
+      '--export',
+      exportFile,
+    ]);
+    const report = parseReport(result.stdout);
+    let exported = '';
+    try {
+      exported = readFileSync(exportFile, 'utf8');
+    } catch {
+      exported = '';
+    }
+    return {
+      code: result.code,
+      texts: [result.stdout, result.stderr, exported],
+      codes: [...new Set(report.scan.errors.map((error) => error.code))].sort(),
+      tokens: [...live.endpoint.tokens],
+      complete: report.scan.complete,
+    };
+  } finally {
+    await live.close();
+  }
+}
+
+function expectNoToken(run: { texts: string[]; tokens: string[] }): void {
+  expect(run.tokens.length).toBeGreaterThan(0);
+  for (const token of run.tokens) for (const text of run.texts) expect(text.includes(token)).toBe(false);
+}
+
+describe('an Azure that misbehaves', () => {
+  test('a redirect of a Resource Graph page to another host: not followed, no token sent there, the page reported (exit 3)', async () => {
+    const run = await hostileScan({ redirect: [{ request: 2, location: `${elsewhere.url}/steal?x=1` }] });
+    expect(elsewhere.seen.filter((request) => request.authorization !== undefined)).toEqual([]);
+    expect(run.code).toBe(3);
+    expect(run.complete).toBe(false);
+    expect(run.codes).toEqual(['subscription-not-read']);
+    expectNoToken(run);
+  });
+
+  test('a Resource Graph page that is not JSON is reported, never a pass (exit 3)', async () => {
+    const run = await hostileScan({ notJson: [2] });
+    expect(run.code).toBe(3);
+    expect(run.complete).toBe(false);
+    expect(run.codes).toEqual(['page-malformed']);
+    expectNoToken(run);
+  });
+});
