@@ -15,19 +15,19 @@ const MIXED = 'fixtures/inventories/catalog-and-unknown-types.json';
 const COUNTS = 'fixtures/inventories/type-counts.ndjson';
 const work = mkdtempSync(path.join(tmpdir(), 'keyscope-not-assessed-'));
 
-/** The fixture's types the catalog does not know, by count then type; two spellings of the virtual network type count as one. */
+/** The fixture's types the catalog does not know, by count then type; two spellings of the Container Apps environment type count as one. */
 const MIXED_NOT_ASSESSED = [
-  { type: 'Microsoft.Network/virtualNetworks', count: 3 },
+  { type: 'Microsoft.App/managedEnvironments', count: 3 },
   { type: 'Microsoft.Web/sites', count: 2 },
-  { type: 'Microsoft.Insights/components', count: 1 },
   // Written with an escaped slash: the splitter cannot skip it, so it is parsed and counted by the first pass.
-  { type: 'Microsoft.Network/networkSecurityGroups', count: 1 },
-  { type: 'Microsoft.Web/serverFarms', count: 1 },
+  { type: 'Microsoft.ApiManagement/service', count: 1 },
+  { type: 'Microsoft.NotificationHubs/namespaces', count: 1 },
+  { type: 'Microsoft.Web/staticSites', count: 1 },
 ];
 
-function scanJson(args: string[]): { code: number; document: ScanResult } {
+function scanJson(args: string[], stderr = ''): { code: number; document: ScanResult } {
   const result = runCli(['scan', ...args, '--format', 'json']);
-  expect(result.stderr).toBe('');
+  expect(result.stderr).toBe(stderr);
   return { code: result.code, document: JSON.parse(result.stdout) as ScanResult };
 }
 
@@ -54,9 +54,9 @@ describe('posture.notAssessed, from the CLI', () => {
       [
         '    "platformOnly": [],',
         '    "notAssessed": [',
-        '      {"type":"microsoft.network/virtualnetworks","count":120},',
+        '      {"type":"microsoft.app/managedenvironments","count":120},',
         '      {"type":"microsoft.web/sites","count":15},',
-        '      {"type":"microsoft.insights/components","count":5}',
+        '      {"type":"microsoft.notificationhubs/namespaces","count":5}',
         '    ],',
         '    "resources": [',
       ].join('\n'),
@@ -68,14 +68,18 @@ describe('posture.notAssessed, from the CLI', () => {
     expect(code).toBe(0);
     expect(document.summary.resources).toBe(1);
     expect(document.posture.notAssessed).toEqual([
-      { type: 'microsoft.network/virtualnetworks', count: 120 },
+      { type: 'microsoft.app/managedenvironments', count: 120 },
       { type: 'microsoft.web/sites', count: 15 },
-      { type: 'microsoft.insights/components', count: 5 },
+      { type: 'microsoft.notificationhubs/namespaces', count: 5 },
     ]);
   });
 
   test('a malformed type-counts record is a located record-invalid problem', () => {
-    const { code, document } = scanJson(['--input', 'fixtures/inventories/type-counts-malformed.ndjson']);
+    const { code, document } = scanJson(
+      ['--input', 'fixtures/inventories/type-counts-malformed.ndjson'],
+      // A problem that leaves the scan incomplete is also one line on stderr.
+      'fixtures/inventories/type-counts-malformed.ndjson:2:1  record-invalid  type-counts record: counts[0] must be {"type": non-empty string, "count": integer >= 0}\n',
+    );
     expect(code).toBe(3);
     expect(document.scan.errors).toEqual([
       {
@@ -94,7 +98,7 @@ describe('posture.notAssessed, from the CLI', () => {
     expect(stdout.slice(stdout.indexOf('Key management'))).toBe(
       [
         'Key management  0 data resources: none',
-        '  not assessed: 3 types, 140 resources (types the service catalog does not know): microsoft.network/virtualnetworks 120, microsoft.web/sites 15, microsoft.insights/components 5',
+        '  not assessed: 3 types, 140 resources (types the service catalog does not know): microsoft.app/managedenvironments 120, microsoft.web/sites 15, microsoft.notificationhubs/namespaces 5',
         'No findings.',
         '',
       ].join('\n'),
@@ -109,7 +113,7 @@ describe('posture.notAssessed, from the CLI', () => {
         '',
         '0 data resources: none.',
         '',
-        'not assessed: 3 types, 140 resources (types the service catalog does not know): microsoft.network/virtualnetworks 120, microsoft.web/sites 15, microsoft.insights/components 5.',
+        'not assessed: 3 types, 140 resources (types the service catalog does not know): microsoft.app/managedenvironments 120, microsoft.web/sites 15, microsoft.notificationhubs/namespaces 5.',
         '',
       ].join('\n'),
     );
@@ -125,13 +129,13 @@ describe('posture.notAssessed, from the CLI', () => {
         level: 'warning',
         descriptor: { id: 'not-assessed' },
         message: {
-          text: 'not assessed: 3 types, 140 resources (types the service catalog does not know): microsoft.network/virtualnetworks 120, microsoft.web/sites 15, microsoft.insights/components 5.',
+          text: 'not assessed: 3 types, 140 resources (types the service catalog does not know): microsoft.app/managedenvironments 120, microsoft.web/sites 15, microsoft.notificationhubs/namespaces 5.',
         },
         properties: {
           notAssessed: [
-            { type: 'microsoft.network/virtualnetworks', count: 120 },
+            { type: 'microsoft.app/managedenvironments', count: 120 },
             { type: 'microsoft.web/sites', count: 15 },
-            { type: 'microsoft.insights/components', count: 5 },
+            { type: 'microsoft.notificationhubs/namespaces', count: 5 },
           ],
         },
       },
