@@ -27,7 +27,7 @@ function keyHeldElsewhere(entry: CatalogEntry): string | undefined {
   const held = entry.keyReferencesIn;
   if (held === undefined) return undefined;
   if (held === 'data-plane') return 'the key is named in the data plane only: no relational rules';
-  return `the key is held by its ${held.resource}${held.via ? ` (through ${held.via})` : ''}: no relational rules`;
+  return `the key is held by its \`${held.resource}\`${held.via ? ` (through \`${held.via}\`)` : ''}: no relational rules`;
 }
 
 /** Every catalog type, in catalog order (files by name, then each file's types). */

@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 import type { InventorySource, ReadOptions, ReadProgress, SourceBatch } from '../sources/index.js';
 import type { TextSink } from './io.js';
 
@@ -78,7 +79,7 @@ export class ScanProgress implements ReadProgress {
   private requests = 0;
   private waits = 0;
   private currentWait: string | undefined;
-  private bar: cliProgress.SingleBar | undefined;
+  private bar: CliProgress.SingleBar | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private started = 0;
   private linesPrinted = 0;
@@ -118,7 +119,13 @@ export class ScanProgress implements ReadProgress {
         this.update();
       }
     };
-    return { label: source.label, batches: batches.bind(this) };
+    // The wrapper is the source as the scan sees it: what the scan reads of a source besides its batches travels with it.
+    return {
+      label: source.label,
+      ...(source.foundIn !== undefined ? { foundIn: source.foundIn } : {}),
+      ...(source.bytes !== undefined ? { bytes: source.bytes } : {}),
+      batches: batches.bind(this),
+    };
   }
 
   /** Starts showing: the bar now, or the first line after the schedule's first delay. */
@@ -126,6 +133,8 @@ export class ScanProgress implements ReadProgress {
     this.started = Date.now();
     if (this.options.mode === 'bar') {
       const columns = this.options.columns ?? 80;
+      // Loaded only for a bar: a scan in a pipe or a log never needs it.
+      const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
       this.bar = new cliProgress.SingleBar({
         // cli-progress writes only with write(); isTTY and columns are what it asks of a stream.
         stream: { write: (text: string) => this.options.sink.write(text), isTTY: true, columns } as unknown as NodeJS.WritableStream,

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Finding, ScanResult } from '../findings/index.js';
-import { PIECE, singleDocument } from './reporter.js';
+import { PIECE } from './reporter.js';
 import { locationText } from './text.js';
 
 /** The columns, in order, named as the header row names them. */
@@ -84,4 +84,3 @@ export function* renderCsv(result: ScanResult): Generator<string> {
 }
 
 /** `--format csv`. */
-export const csvFormat = singleDocument('csv', '.csv', renderCsv);

@@ -2,7 +2,7 @@ import { describeEvidence, type Finding, type FindingResource, type ScanResult }
 import { causeOf, suppressionText } from './csv.js';
 import { PAGE_SCRIPT, PAGE_STYLE } from './html-page.js';
 import { MODEL_LABELS } from './posture-text.js';
-import { PIECE, singleDocument, type ReportOptions } from './reporter.js';
+import { PIECE, type ReportOptions } from './reporter.js';
 import { locationText } from './text.js';
 
 /** Baseline states as the page's data numbers them (0: no baseline). */
@@ -137,4 +137,3 @@ function findingRow(
 }
 
 /** `--format html`. */
-export const htmlFormat = singleDocument('html', '.html', renderHtml);

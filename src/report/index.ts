@@ -2,18 +2,21 @@ import { jsonFormat } from './json.js';
 import { textFormat } from './text.js';
 import { markdownFormat } from './markdown.js';
 import { sarifFormat } from './sarif.js';
-import { csvFormat } from './csv.js';
-import { junitFormat } from './junit.js';
-import { htmlFormat } from './html.js';
-import type { ReportFormat } from './reporter.js';
+import { lazyDocument, type ReportFormat } from './reporter.js';
 
-export { numberedFile, singleDocument, type ReportFormat, type ReportOptions, type ReportOutputs, type RuleDoc } from './reporter.js';
+export {
+  lazyDocument,
+  numberedFile,
+  singleDocument,
+  type ReportFormat,
+  type ReportOptions,
+  type ReportOutputs,
+  type RuleDoc,
+} from './reporter.js';
 export { renderJson, findingJson, FINDINGS_SCHEMA_VERSION } from './json.js';
 export { renderText, locationText } from './text.js';
 export { renderMarkdown } from './markdown.js';
-export { renderCsv, csvRow, CSV_COLUMNS } from './csv.js';
-export { renderJunit } from './junit.js';
-export { renderHtml } from './html.js';
+// csv, junit and html are loaded when a scan writes them (lazyDocument): import them from their modules.
 export {
   writeSarif,
   sarifSettings,
@@ -32,9 +35,9 @@ export const reportFormats = [
   textFormat,
   markdownFormat,
   sarifFormat,
-  csvFormat,
-  junitFormat,
-  htmlFormat,
+  lazyDocument('csv', '.csv', async () => (await import('./csv.js')).renderCsv),
+  lazyDocument('junit', '.xml', async () => (await import('./junit.js')).renderJunit),
+  lazyDocument('html', '.html', async () => (await import('./html.js')).renderHtml),
 ] as const satisfies readonly ReportFormat[];
 
 /** A name `--format` takes. */

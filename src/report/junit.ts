@@ -2,7 +2,7 @@ import { createCB } from 'xmlbuilder2';
 import { describeEvidence, isOpen, type Finding, type ScanResult } from '../findings/index.js';
 import type { CompiledRule } from '../engine/index.js';
 import { suppressionText } from './csv.js';
-import { PIECE, singleDocument } from './reporter.js';
+import { PIECE } from './reporter.js';
 import { locationText } from './text.js';
 
 /**
@@ -117,4 +117,3 @@ export function* renderJunit(result: ScanResult): Generator<string> {
 }
 
 /** `--format junit`. */
-export const junitFormat = singleDocument('junit', '.xml', renderJunit);

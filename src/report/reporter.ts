@@ -63,6 +63,19 @@ export function singleDocument<F extends string>(
   return { format, extension, write: (result, outputs, options) => outputs.write(render(result, options)) };
 }
 
+/**
+ * `singleDocument` for a format whose module (and the library it writes
+ * with) is loaded only when a scan asks for it: a scan writing JSON never
+ * pays for an XML or CSV library's start-up.
+ */
+export function lazyDocument<F extends string>(
+  format: F,
+  extension: string,
+  load: () => Promise<(result: ScanResult, options: ReportOptions) => Iterable<string>>,
+): ReportFormat & { format: F } {
+  return { format, extension, write: async (result, outputs, options) => outputs.write((await load())(result, options)) };
+}
+
 /** `name.N.ext` for the N-th of several files a reporter writes instead of `name.ext` (the extension is added when missing). */
 export function numberedFile(file: string, extension: string, n: number): string {
   return file.endsWith(extension) ? `${file.slice(0, -extension.length)}.${n}${extension}` : `${file}.${n}`;

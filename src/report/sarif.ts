@@ -197,6 +197,11 @@ function* logPieces(runs: readonly PlannedRun[], ruleIndex: ReadonlyMap<string, 
     const { run, findings } = runs[r]!;
     const [runHead, runTail] = around({ ...run, results: HOLE }, 'results', RUN_PAD);
     out += `${r ? ',\n' : ''}${RUN_PAD}${runHead}`;
+    // A run's head holds every rule's help: with many rules it is larger than a piece, so it goes out in pieces too.
+    while (out.length >= PIECE * 2) {
+      yield out.slice(0, PIECE);
+      out = out.slice(PIECE);
+    }
     if (findings.length === 0) out += '[]';
     else {
       out += '[';

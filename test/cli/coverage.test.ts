@@ -20,7 +20,7 @@ describe('keyscope rules coverage', () => {
     const width = Math.max(...catalog.entries.map((entry) => entry.type.length));
     const at = lines.findIndex((line) => line.startsWith('Microsoft.Storage/storageAccounts '));
     expect(lines.slice(at, at + 3)).toEqual([
-      `${'Microsoft.Storage/storageAccounts'.padEnd(width)}  cmk            cmk.storage-account  Key Vault yes, Managed HSM yes`,
+      `${'Microsoft.Storage/storageAccounts'.padEnd(width)}  cmk            cmk.storage-account, cmk.storage-queue-table  Key Vault yes, Managed HSM yes`,
       '    Terraform: azurerm_storage_account, azurerm_storage_account_customer_managed_key',
       '    Azure Policy: 6fac406b-40ca-413b-bf8e-0bf964659c25 Storage accounts should use customer-managed key for encryption',
     ]);

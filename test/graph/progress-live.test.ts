@@ -126,7 +126,8 @@ describe('offline progress', () => {
   }
 
   test('an input read slowly in a pipe: plain lines with the resources read and the inputs done', async () => {
-    const result = await scanSlowStdin([], 800);
+    // The pause must outlast start-up (loading the rule pack and catalog) by several intervals, on a loaded machine too.
+    const result = await scanSlowStdin([], 2500);
     expect(result.code).toBe(1);
     const lines = result.stderr.split('\n').filter(Boolean);
     expect(lines.length).toBeGreaterThanOrEqual(3);

@@ -10,9 +10,11 @@ describe("the catalog's unwrapping forms", () => {
   test('a first-party application and a parent identity are unknown, with the reason; the others are left to the index', () => {
     expect(unwrapperOf({ key: { uri: 'p' }, firstPartyIdentity: { name: 'Bot Service CMEK Prod' } })).toEqual({
       unknown: 'the key is unwrapped by the Bot Service CMEK Prod first-party application, whose object id differs per tenant',
+      cause: 'first-party-identity',
     });
     expect(unwrapperOf({ key: { uri: 'p' }, unwrappedBy: 'parent-system-assigned' })).toEqual({
       unknown: "the key is unwrapped by the parent resource's system-assigned identity, which keyscope does not follow",
+      cause: 'identity-unresolved',
     });
     expect(unwrapperOf({ key: { uri: 'p' }, unwrappedBy: 'resource-identity' })).toBeUndefined();
     expect(unwrapperOf({ key: { uri: 'p' } })).toBeUndefined();
@@ -26,6 +28,7 @@ describe("the catalog's unwrapping forms", () => {
     });
     expect(soleUserAssigned({ type: 'UserAssigned', userAssignedIdentities: { [UAI]: {} } })).toEqual({
       unknown: `the principal id of ${UAI} is not in the record`,
+      cause: 'identity-unresolved',
     });
     expect(soleUserAssigned({ type: 'UserAssigned', userAssignedIdentities: { [UAI]: {}, [`${UAI}-2`]: {} } })).toBeUndefined();
     expect(soleUserAssigned({ type: 'None' })).toBeUndefined();

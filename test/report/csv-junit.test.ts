@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { validateXML } from 'xmllint-wasm';
-import { CSV_COLUMNS, locationText } from '../../src/report/index.js';
+import { CSV_COLUMNS } from '../../src/report/csv.js';
+import { locationText } from '../../src/report/index.js';
 import type { Finding } from '../../src/findings/index.js';
 import { root, runCli } from '../helpers.js';
 
