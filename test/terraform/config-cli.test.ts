@@ -100,6 +100,8 @@ describe('keyscope scan --terraform (configurations without a plan)', () => {
       ['cmk.key-size-for-service', 'unknown', 'azurerm_storage_account.counted[0]', `${CONFIG}/features/main.tf:27:1`],
       ['cmk.key-store-protected', 'unknown', 'azurerm_storage_account.counted[0]', `${CONFIG}/features/main.tf:27:1`],
       ['cmk.storage-account', 'fail', 'azurerm_storage_account.counted[1]', `${CONFIG}/features/main.tf:36:3`],
+      // Customer-managed keys on, queues and tables left on the provider's default `Service` key type.
+      ['cmk.storage-queue-table', 'fail', 'azurerm_storage_account.counted[0]', `${CONFIG}/features/main.tf:27:1`],
       ['keyvault.purge-protection', 'fail', 'azurerm_key_vault.flagged', `${CONFIG}/features/main.tf:51:3`],
       ['keyvault.rbac-authorization', 'fail', 'azurerm_key_vault.flagged', `${CONFIG}/features/main.tf:45:1`],
     ]);
