@@ -132,7 +132,6 @@ describe('keyscope scan --template with Bicep', () => {
           target: 'fixtures/bicep/project/modules/storage.bicep',
           line: 2,
           column: 1,
-          notice: true,
         },
       ]);
     } finally {
