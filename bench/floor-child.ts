@@ -36,9 +36,15 @@ class PieceWriter {
   }
 }
 
+/** CPU time of the timed work, every thread (steadier than wall time on a shared machine). */
+let cpuMs = 0;
+
 function timed(work: () => void): number {
   const started = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   work();
+  const { user, system } = process.cpuUsage(cpu);
+  cpuMs += (user + system) / 1000;
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
 
@@ -55,8 +61,17 @@ if (mode === 'parse') {
   const [report, out] = args as [string, string];
   const { findings, posture, ...head } = JSON.parse(readFileSync(report, 'utf8')) as {
     findings: unknown[];
-    posture: { totals: unknown; bySubscription: Record<string, unknown>; resources: unknown[] };
+    posture: {
+      totals: unknown;
+      bySubscription: Record<string, unknown>;
+      platformOnly: unknown[];
+      notAssessed: unknown[];
+      resources: unknown[];
+    };
   };
+  // The per-type lists of the posture, one type a line.
+  const typeCounts = (list: unknown[]): string =>
+    list.length ? `[\n${list.map((entry) => `      ${JSON.stringify(entry)}`).join(',\n')}\n    ]` : '[]';
   ms = timed(() => {
     // The layout of the JSON reporter: the head indented, one finding a line, then the posture, one resource a line.
     const writer = new PieceWriter(out);
@@ -69,7 +84,9 @@ if (mode === 'parse') {
     subscriptions.forEach((key, i) =>
       writer.add(`${i ? ',' : ''}\n      ${JSON.stringify(key)}: ${JSON.stringify(posture.bySubscription[key])}`),
     );
-    writer.add(`${subscriptions.length ? '\n    ' : ''}},\n    "resources": [`);
+    writer.add(`${subscriptions.length ? '\n    ' : ''}},\n`);
+    writer.add(`    "platformOnly": ${typeCounts(posture.platformOnly)},\n`);
+    writer.add(`    "notAssessed": ${typeCounts(posture.notAssessed)},\n    "resources": [`);
     for (let i = 0; i < posture.resources.length; i++) writer.add(`${i ? ',' : ''}\n      ${JSON.stringify(posture.resources[i])}`);
     writer.add(`${posture.resources.length ? '\n    ' : ''}]\n  }\n}\n`);
     writer.close();
@@ -90,4 +107,4 @@ if (mode === 'parse') {
 } else {
   throw new Error(`floor-child: unknown mode ${mode}`);
 }
-process.stdout.write(`ms=${ms}\n`);
+process.stdout.write(`ms=${ms}\ncpu-ms=${cpuMs}\n`);

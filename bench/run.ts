@@ -15,6 +15,9 @@
  * own work costs on top. The ratio to `JSON.parse` alone is kept beside it.
  * Up to 100 MB every measure runs three times, interleaved, and the medians
  * are compared; ratios, not times, are what to compare between machines.
+ * Beside the wall-time ratio, the ratio of CPU time (every thread, the
+ * garbage collector's helpers too) is printed: steadier when other work
+ * shares the cores.
  *
  * Usage: node dist/bench/run.js [SIZE...]   (default: 10000 100000 1000000)
  */
@@ -51,6 +54,8 @@ function generate(count: number): string {
 interface Scan {
   /** keyscope's own work: loading its modules, reading, evaluating, writing the report. */
   ms: number;
+  /** CPU time of the same span, every thread: steadier than wall time when other work shares the cores. */
+  cpuMs: number;
   /** The whole process, Node's start-up included. */
   processMs: number;
   rssMiB: number;
@@ -67,15 +72,27 @@ function scan(args: string[]): Scan {
   const processMs = Number(process.hrtime.bigint() - started) / 1e6;
   if (child.status !== 0) throw new Error(`scan ${args.join(' ')} exited ${child.status}: ${child.stderr}`);
   const number = (name: string): number => Number(new RegExp(`${name}=([\\d.]+)`).exec(child.stderr)?.[1] ?? NaN);
-  return { ms: number('scan-ms'), processMs, rssMiB: number('maxrss') / 1024, reportChars: number('report-chars') };
+  return {
+    ms: number('scan-ms'),
+    cpuMs: number('cpu-ms'),
+    processMs,
+    rssMiB: number('maxrss') / 1024,
+    reportChars: number('report-chars'),
+  };
+}
+
+/** Wall and CPU time of one floor measure. */
+interface Floor {
+  ms: number;
+  cpuMs: number;
 }
 
 /** One floor measure in a started process (undefined when the text is too large for one V8 string). */
-function floor(args: string[], files: string[]): number | undefined {
+function floor(args: string[], files: string[]): Floor | undefined {
   if (files.some((file) => statSync(file).size >= MAX_STRING)) return undefined;
   const child = spawnSync(process.execPath, ['--max-old-space-size=4096', floorChild, ...args], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`floor ${args[0]} exited ${child.status}: ${child.stderr}`);
-  return Number(/ms=([\d.]+)/.exec(child.stdout)![1]);
+  return { ms: Number(/^ms=([\d.]+)/m.exec(child.stdout)![1]), cpuMs: Number(/^cpu-ms=([\d.]+)/m.exec(child.stdout)![1]) };
 }
 
 function median(values: readonly (number | undefined)[]): number | undefined {
@@ -109,9 +126,9 @@ function main(): void {
     // Up to 100 MB, each measure runs three times, interleaved, and the medians are compared:
     // a 2-core machine's noise is larger than the differences worth seeing.
     const runs = mb <= 100 ? 3 : 1;
-    const parses: (number | undefined)[] = [];
-    const jsonWrites: (number | undefined)[] = [];
-    const sarifWrites: (number | undefined)[] = [];
+    const parses: (Floor | undefined)[] = [];
+    const jsonWrites: (Floor | undefined)[] = [];
+    const sarifWrites: (Floor | undefined)[] = [];
     const jsonScans: Scan[] = [];
     const sarifScans: Scan[] = [];
     for (let i = 0; i < runs; i++) {
@@ -127,19 +144,25 @@ function main(): void {
       sarifWrites.push(floor(['sarif', again, ...sarifFiles], sarifFiles));
     }
     rmSync(again, { force: true });
-    const parse = median(parses);
+    const wall = (list: (Floor | undefined)[]): number | undefined => median(list.map((f) => f?.ms));
+    const cpu = (list: (Floor | undefined)[]): number | undefined => median(list.map((f) => f?.cpuMs));
+    const parse = wall(parses);
     const json = {
       ms: median(jsonScans.map((r) => r.ms))!,
+      cpuMs: median(jsonScans.map((r) => r.cpuMs))!,
       rss: Math.max(...jsonScans.map((r) => r.rssMiB)),
       chars: jsonScans[0]!.reportChars,
     };
     const sarif = {
       ms: median(sarifScans.map((r) => r.ms))!,
+      cpuMs: median(sarifScans.map((r) => r.cpuMs))!,
       rss: Math.max(...sarifScans.map((r) => r.rssMiB)),
       chars: sarifScans[0]!.reportChars,
     };
-    const jsonFloor = sum(parse, median(jsonWrites));
-    const sarifFloor = sum(parse, median(sarifWrites));
+    const jsonFloor = sum(parse, wall(jsonWrites));
+    const sarifFloor = sum(parse, wall(sarifWrites));
+    const jsonCpuFloor = sum(cpu(parses), cpu(jsonWrites));
+    const sarifCpuFloor = sum(cpu(parses), cpu(sarifWrites));
     const files = readdirSync(sarifDir).length;
     console.log(
       [
@@ -151,8 +174,9 @@ function main(): void {
     console.log(
       [
         `  json            scan ${seconds(json.ms)}`,
-        `floor ${seconds(jsonFloor)} (write ${seconds(median(jsonWrites))})`,
+        `floor ${seconds(jsonFloor)} (write ${seconds(wall(jsonWrites))})`,
         `scan/floor ${ratio(json.ms, jsonFloor)}`,
+        `CPU scan/floor ${ratio(json.cpuMs, jsonCpuFloor)}`,
         `scan/JSON.parse ${ratio(json.ms, parse)}`,
         `peak RSS ${json.rss.toFixed(0)} MiB`,
         `report ${(json.chars / 1e6).toFixed(0)} MB`,
@@ -161,8 +185,9 @@ function main(): void {
     console.log(
       [
         `  sarif (github)  scan ${seconds(sarif.ms)}`,
-        `floor ${seconds(sarifFloor)} (write ${seconds(median(sarifWrites))})`,
+        `floor ${seconds(sarifFloor)} (write ${seconds(wall(sarifWrites))})`,
         `scan/floor ${ratio(sarif.ms, sarifFloor)}`,
+        `CPU scan/floor ${ratio(sarif.cpuMs, sarifCpuFloor)}`,
         `scan/JSON.parse ${ratio(sarif.ms, parse)}`,
         `peak RSS ${sarif.rss.toFixed(0)} MiB`,
         `report ${(sarif.chars / 1e6).toFixed(0)} MB in ${files} files`,

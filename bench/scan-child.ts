@@ -26,6 +26,8 @@ io.writeFile = (file, pieces) =>
     })(),
   );
 const started = performance.now();
+const cpu = process.cpuUsage();
 const code = await run(process.argv.slice(2), io);
-process.stderr.write(`\nscan-ms=${performance.now() - started}\nreport-chars=${reportChars}\n`);
+const { user, system } = process.cpuUsage(cpu);
+process.stderr.write(`\nscan-ms=${performance.now() - started}\ncpu-ms=${(user + system) / 1000}\nreport-chars=${reportChars}\n`);
 process.exitCode = code;
