@@ -13,7 +13,7 @@ import {
   type TestCertificate,
   type Tenant,
 } from '../support/azure-endpoint/index.js';
-import { parseReport } from './report.js';
+import { parseReport, type Report } from './report.js';
 
 /**
  * An Azure that misbehaves, with the real SDK client: each ends in named
@@ -49,7 +49,7 @@ afterAll(async () => {
 /** Scans the small tenant with these faults, with --verbose and --export; returns everything written, and the tokens issued. */
 async function hostileScan(
   faults: Faults,
-): Promise<{ code: number; texts: string[]; codes: string[]; tokens: string[]; complete: boolean }> {
+): Promise<{ code: number; texts: string[]; codes: string[]; tokens: string[]; complete: boolean; report: Report; graphRequests: number }> {
   const live = await serveTenant(certificate, tenant, faults);
   try {
     const exportFile = path.join(dir, `export-${Date.now()}.ndjson`);
@@ -75,6 +75,8 @@ async function hostileScan(
       codes: [...new Set(report.scan.errors.map((error) => error.code))].sort(),
       tokens: [...live.endpoint.tokens],
       complete: report.scan.complete,
+      report,
+      graphRequests: live.endpoint.graphRequests.length,
     };
   } finally {
     await live.close();
@@ -101,6 +103,36 @@ describe('an Azure that misbehaves', () => {
     expect(run.code).toBe(3);
     expect(run.complete).toBe(false);
     expect(run.codes).toEqual(['page-malformed']);
+    expectNoToken(run);
+  });
+
+  test.each(['repeat', 'chain'] as const)(
+    'a $skipToken that %s: paging stops after the page that gives it away, reported as page-malformed; what was read is evaluated (exit 3)',
+    async (loop) => {
+      const run = await hostileScan({ skipTokenLoop: loop });
+      expect(run.code).toBe(3);
+      expect(run.complete).toBe(false);
+      expect(run.codes).toEqual(['page-malformed']);
+      const messages = run.report.scan.errors.map((error) => error.message).join('\n');
+      expect(messages).toMatch(loop === 'repeat' ? /repeats an earlier one/ : /after all \d+ rows announced/);
+      // The coverage query and each resources query stop at once: no request beyond the second page of any query.
+      expect(run.graphRequests).toBeLessThanOrEqual(6);
+      expect(run.report.findings.length).toBeGreaterThan(0);
+      expectNoToken(run);
+    },
+  );
+
+  test('a Resource Manager nextLink to itself: the vault whose keys would not list is reported (exit 3), the rest evaluated', async () => {
+    const [first] = tenant.subscriptions as [string];
+    const vaults = [...tenant.keys.keys()].filter((id) => id.startsWith(`/subscriptions/${first}/`));
+    expect(vaults.length).toBeGreaterThan(0);
+    const run = await hostileScan({ nextLinkLoop: [`/subscriptions/${first}/`] });
+    expect(run.code).toBe(3);
+    expect(run.codes).toEqual(['enrichment-failed']);
+    const failed = run.report.scan.errors.map((error) => error.target.toLowerCase()).sort();
+    expect(failed).toEqual([...vaults].sort());
+    expect(run.report.scan.errors[0]!.message).toMatch(/does not end \(nextLink repeats\)/);
+    expect(run.report.findings.length).toBeGreaterThan(0);
     expectNoToken(run);
   });
 });

@@ -158,11 +158,9 @@ export class ResourceGraph {
         problems.push({ code: 'page-truncated', message: `Resource Graph announced ${total} rows but paging ended after ${seen}` });
       }
       let more = Boolean(next) && !truncated;
-      if (more && (tokens.has(next!) || page + 1 >= MAX_PAGES)) {
-        problems.push({
-          code: 'page-malformed',
-          message: `paging of '${query}' does not end ($skipToken repeats or exceeds ${MAX_PAGES} pages)`,
-        });
+      const runaway = more ? runawayPaging(next!, tokens, page, data.length, seen, total) : undefined;
+      if (runaway) {
+        problems.push({ code: 'page-malformed', message: `paging of '${query}' does not end: ${runaway}` });
         more = false;
       }
       yield { rows, problems, partialScope };
@@ -171,6 +169,28 @@ export class ResourceGraph {
       skipToken = next;
     }
   }
+}
+
+/**
+ * Why a `$skipToken` must not be followed, if it must not: it was seen
+ * before, the page that carried it brought no rows, the rows already exceed
+ * the total the service announced, or there are more pages than any real
+ * result has. Each alone would make paging run forever (or until the quota
+ * and the 10,000-page bound, hours later).
+ */
+function runawayPaging(
+  next: string,
+  tokens: ReadonlySet<string>,
+  page: number,
+  rows: number,
+  seen: number,
+  total: number | undefined,
+): string | undefined {
+  if (tokens.has(next)) return `$skipToken of page ${page + 1} repeats an earlier one`;
+  if (rows === 0) return `page ${page + 1} is empty but carries a $skipToken`;
+  if (typeof total === 'number' && seen >= total) return `page ${page + 1} carries a $skipToken after all ${total} rows announced`;
+  if (page + 1 >= MAX_PAGES) return `more than ${MAX_PAGES} pages`;
+  return undefined;
 }
 
 function rowProblem(row: unknown, required: readonly string[]): string | undefined {

@@ -45,6 +45,10 @@ export interface Faults {
   redirect?: { request: number; location: string; status?: number }[];
   /** Hostile: answer these Resource Graph requests 200 with a body that is not JSON. */
   notJson?: number[];
+  /** Hostile: every page of a `resources` query carries a `$skipToken`: `repeat` gives back the token it was sent (the first page, one for itself) and announces no `totalRecords`; `chain` a new one each time, past the last row, without end. */
+  skipTokenLoop?: 'repeat' | 'chain';
+  /** Hostile: Resource Manager lists under these paths (lower-case prefixes) answer with a `nextLink` to themselves. */
+  nextLinkLoop?: string[];
 }
 
 export interface RecordedRequest {
@@ -389,7 +393,16 @@ export class AzureEndpoint {
       offset = token.o;
     }
     const page = rows.slice(offset, offset + top);
-    const more = offset + page.length < rows.length;
+    let more = offset + page.length < rows.length;
+    let next = more ? Buffer.from(JSON.stringify({ q: fingerprint, o: offset + page.length })).toString('base64') : undefined;
+    const loop = parsed.table === 'resources' ? faults.skipTokenLoop : undefined;
+    if (loop === 'repeat') {
+      next = typeof skipToken === 'string' ? skipToken : Buffer.from(JSON.stringify({ q: fingerprint, o: offset })).toString('base64');
+      more = true;
+    } else if (loop === 'chain') {
+      next = Buffer.from(JSON.stringify({ q: fingerprint, o: offset + page.length, n })).toString('base64');
+      more = true;
+    }
     const headers: Record<string, string> = { ...quota };
     if (faults.partialScope?.includes(n)) headers['x-ms-tenant-subscription-limit-hit'] = 'true';
     if (faults.malformed?.includes(n)) {
@@ -404,14 +417,12 @@ export class AzureEndpoint {
     send(
       200,
       {
-        totalRecords: rows.length,
+        ...(loop === 'repeat' ? {} : { totalRecords: rows.length }),
         count: page.length,
         data: resultFormat === 'table' ? asTable(page) : page,
         facets: [],
         resultTruncated: truncated ? 'true' : 'false',
-        ...(more && !truncated
-          ? { $skipToken: Buffer.from(JSON.stringify({ q: fingerprint, o: offset + page.length })).toString('base64') }
-          : {}),
+        ...(more && !truncated ? { $skipToken: next } : {}),
       },
       headers,
     );
@@ -455,8 +466,9 @@ export class AzureEndpoint {
     const list = (items: Row[]): void => {
       const offset = Number(url.searchParams.get('$skiptoken') ?? '0');
       const page = items.slice(offset, offset + ARM_PAGE);
-      const next =
-        offset + ARM_PAGE < items.length
+      const next = this.faults.nextLinkLoop?.some((prefix) => lower.startsWith(prefix))
+        ? `${this.url}${url.pathname}${url.search}`
+        : offset + ARM_PAGE < items.length
           ? `${this.url}${url.pathname}?api-version=${apiVersion}&$skiptoken=${offset + ARM_PAGE}`
           : undefined;
       send(200, { value: page, ...(next ? { nextLink: next } : {}) });
