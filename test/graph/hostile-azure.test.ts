@@ -49,19 +49,28 @@ afterAll(async () => {
 /** Scans the small tenant with these faults, with --verbose and --export; returns everything written, and the tokens issued. */
 async function hostileScan(
   faults: Faults,
-): Promise<{ code: number; texts: string[]; codes: string[]; tokens: string[]; complete: boolean; report: Report; graphRequests: number }> {
+  env: Record<string, string> = {},
+): Promise<{
+  code: number;
+  texts: string[];
+  codes: string[];
+  tokens: string[];
+  complete: boolean;
+  report: Report;
+  graphRequests: number;
+  statuses: number[];
+  oversizedBytesSent: number;
+}> {
   const live = await serveTenant(certificate, tenant, faults);
   try {
     const exportFile = path.join(dir, `export-${Date.now()}.ndjson`);
     const scope = tenant.subscriptions.flatMap((id) => ['--subscription', id]);
-    const result = await runLive(certificate, live.endpoint, [
-      ...liveArgs(live.endpoint, ...scope),
-      '--format',
-      'json',
-      '--verbose',
-      '--export',
-      exportFile,
-    ]);
+    const result = await runLive(
+      certificate,
+      live.endpoint,
+      [...liveArgs(live.endpoint, ...scope), '--format', 'json', '--verbose', '--export', exportFile],
+      { env },
+    );
     const report = parseReport(result.stdout);
     let exported = '';
     try {
@@ -77,6 +86,8 @@ async function hostileScan(
       complete: report.scan.complete,
       report,
       graphRequests: live.endpoint.graphRequests.length,
+      statuses: live.endpoint.graphRequests.map((request) => request.status),
+      oversizedBytesSent: live.endpoint.oversizedBytesSent,
     };
   } finally {
     await live.close();
@@ -134,5 +145,58 @@ describe('an Azure that misbehaves', () => {
     expect(run.report.scan.errors[0]!.message).toMatch(/does not end \(nextLink repeats\)/);
     expect(run.report.findings.length).toBeGreaterThan(0);
     expectNoToken(run);
+  });
+
+  const MIB = 1024 * 1024;
+  test.each([
+    ['larger than Resource Graph allows (20 MiB)', 20 * MIB],
+    ['that never ends', undefined],
+  ])('a Resource Graph answer %s: read no further than 16 MiB, the subscriptions reported, not retried (exit 3)', async (_, bytes) => {
+    const run = await hostileScan({ oversized: [{ request: 2, ...(bytes ? { bytes } : {}) }] });
+    expect(run.code).toBe(3);
+    expect(run.complete).toBe(false);
+    expect(run.codes).toEqual(['subscription-not-read']);
+    expect(run.report.scan.errors.map((error) => error.target).sort()).toEqual([...tenant.subscriptions].sort());
+    expect(run.report.scan.errors[0]!.message).toMatch(/larger than 16777216 bytes/);
+    // Stopped reading at the bound: what the server got out is the bound plus what sat in socket buffers.
+    expect(run.oversizedBytesSent).toBeGreaterThan(16 * MIB);
+    expect(run.oversizedBytesSent).toBeLessThan(24 * MIB);
+    // Not retried (the same request would be as large again): coverage, the oversized answer once, the resources query.
+    expect(run.graphRequests).toBe(3);
+    expectNoToken(run);
+  });
+
+  test('a Resource Graph answer that stalls mid-body once: abandoned at the request timeout, retried, the scan complete (exit 0 or 1)', async () => {
+    const run = await hostileScan({ stall: [2] }, { KEYSCOPE_REQUEST_TIMEOUT_MS: '500' });
+    expect(run.report.scan.errors).toEqual([]);
+    expect(run.complete).toBe(true);
+    expect([0, 1]).toContain(run.code);
+    expect(run.texts[1]).toMatch(/ETIMEDOUT|stalled/);
+    expectNoToken(run);
+  });
+
+  test('a Resource Graph answer that stalls mid-body every time: 5 attempts, then the subscriptions reported (exit 3)', async () => {
+    const run = await hostileScan({ stall: [2, 3, 4, 5, 6] }, { KEYSCOPE_REQUEST_TIMEOUT_MS: '500' });
+    expect(run.code).toBe(3);
+    expect(run.complete).toBe(false);
+    expect(run.codes).toEqual(['subscription-not-read']);
+    expect(run.report.scan.errors.map((error) => error.target).sort()).toEqual([...tenant.subscriptions].sort());
+    expect(run.report.scan.errors[0]!.message).toMatch(/stalled: not complete within the request timeout/);
+    // Coverage, the role-assignments query's 5 attempts (1 + the SDK's 4 retries), the resources query.
+    expect(run.graphRequests).toBe(7);
+    expectNoToken(run);
+  }, 60_000);
+
+  test('KEYSCOPE_REQUEST_TIMEOUT_MS that is not a number of milliseconds is a usage error (exit 2)', async () => {
+    const live = await serveTenant(certificate, tenant, {});
+    try {
+      const result = await runLive(certificate, live.endpoint, [...liveArgs(live.endpoint, '--subscription', tenant.subscriptions[0]!)], {
+        env: { KEYSCOPE_REQUEST_TIMEOUT_MS: '2s' },
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("KEYSCOPE_REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 100, not '2s'");
+    } finally {
+      await live.close();
+    }
   });
 });

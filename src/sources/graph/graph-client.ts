@@ -1,7 +1,8 @@
 import { ResourceGraphClient, type QueryRequest, type QueryResponse } from '@azure/arm-resourcegraph';
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
-import { REQUEST_TIMEOUT_MS, RETRY_OPTIONS } from './arm-client.js';
+import { RETRY_OPTIONS } from './arm-client.js';
+import { boundedReadPolicy, DEFAULT_REQUEST_TIMEOUT_MS } from './bounded-read.js';
 import type { AzureSettings } from './cloud.js';
 import { QuotaPacer, retryAfterCapPolicy, systemClock, type Clock, type HeaderSource } from './pacing.js';
 import { requestLogPolicy, type GraphLog } from './progress.js';
@@ -55,6 +56,7 @@ export class ResourceGraph {
       additionalPolicies: [
         { policy: requestLogPolicy(log), position: 'perRetry' },
         { policy: retryAfterCapPolicy(), position: 'perRetry' },
+        { policy: boundedReadPolicy(settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS), position: 'perRetry' },
       ],
     });
     this.pacer = new QuotaPacer(clock);
@@ -76,7 +78,6 @@ export class ResourceGraph {
           onResponse: (raw) => {
             headers = raw.headers;
           },
-          requestOptions: { timeout: REQUEST_TIMEOUT_MS },
         });
         this.pacer.observe(headers);
         return { response, headers };

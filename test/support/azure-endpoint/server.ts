@@ -45,6 +45,10 @@ export interface Faults {
   redirect?: { request: number; location: string; status?: number }[];
   /** Hostile: answer these Resource Graph requests 200 with a body that is not JSON. */
   notJson?: number[];
+  /** Hostile: answer these Resource Graph requests 200 with a body of `bytes` (never ending when absent), sent as fast as it is read. */
+  oversized?: { request: number; bytes?: number }[];
+  /** Hostile: answer these Resource Graph requests 200 with the start of a body, then nothing more (the connection stays open). */
+  stall?: number[];
   /** Hostile: every page of a `resources` query carries a `$skipToken`: `repeat` gives back the token it was sent (the first page, one for itself) and announces no `totalRecords`; `chain` a new one each time, past the last row, without end. */
   skipTokenLoop?: 'repeat' | 'chain';
   /** Hostile: Resource Manager lists under these paths (lower-case prefixes) answer with a `nextLink` to themselves. */
@@ -104,6 +108,8 @@ export class AzureEndpoint {
   readonly requests: RecordedRequest[] = [];
   /** Tokens issued, so tests can check none was logged. */
   readonly tokens = new Set<string>();
+  /** Bytes of body written for `oversized` answers before the client stopped reading. */
+  oversizedBytesSent = 0;
   private graphCount = 0;
   private window = { start: 0, used: 0 };
   private readonly started = performance.now();
@@ -207,7 +213,7 @@ export class AzureEndpoint {
     }
     if (request.method === 'POST' && lower === '/providers/microsoft.resourcegraph/resources') {
       record.kind = 'graph';
-      await this.graph(request, url, text, record, send);
+      await this.graph(request, response, url, text, record, send);
       return;
     }
     if (request.method === 'GET' && (lower.startsWith('/subscriptions') || lower.startsWith('/providers/microsoft.management/'))) {
@@ -276,6 +282,7 @@ export class AzureEndpoint {
 
   private async graph(
     request: IncomingMessage,
+    response: ServerResponse,
     url: URL,
     text: string,
     record: RecordedRequest,
@@ -292,6 +299,18 @@ export class AzureEndpoint {
     const redirect = faults.redirect?.find((fault) => fault.request === n);
     if (redirect) {
       send(redirect.status ?? 307, { message: 'moved' }, { location: redirect.location });
+      return;
+    }
+    const oversized = faults.oversized?.find((fault) => fault.request === n);
+    if (oversized) {
+      record.status = 200;
+      await this.flood(response, oversized.bytes);
+      return;
+    }
+    if (faults.stall?.includes(n)) {
+      record.status = 200;
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      response.write('{"totalRecords":3,"count":3,"data":[{"id":');
       return;
     }
     if (faults.notJson?.includes(n)) {
@@ -426,6 +445,22 @@ export class AzureEndpoint {
       },
       headers,
     );
+  }
+
+  /** Writes a JSON-looking body of `bytes` (or without end), respecting backpressure, until the client goes away. */
+  private async flood(response: ServerResponse, bytes = Number.POSITIVE_INFINITY): Promise<void> {
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    const row = Buffer.from(`{"id":"/subscriptions/x/${'a'.repeat(1000)}","type":"t"},`);
+    let closed = false;
+    response.on('close', () => (closed = true));
+    response.write('{"data":[');
+    let sent = 0;
+    while (!closed && sent < bytes) {
+      sent += row.length;
+      this.oversizedBytesSent += row.length;
+      if (!response.write(row)) await new Promise<void>((resolve) => response.once('drain', resolve).once('close', resolve));
+    }
+    if (!closed) response.end('{}]}');
   }
 
   private arm(request: IncomingMessage, url: URL, send: (status: number, body: unknown) => void): void {
