@@ -10,6 +10,7 @@ import {
   runLive,
   serveTenant,
   type Faults,
+  type RecordedRequest,
   type TestCertificate,
   type Tenant,
 } from '../support/azure-endpoint/index.js';
@@ -60,6 +61,7 @@ async function hostileScan(
   graphRequests: number;
   statuses: number[];
   oversizedBytesSent: number;
+  requests: RecordedRequest[];
 }> {
   const live = await serveTenant(certificate, tenant, faults);
   try {
@@ -88,6 +90,7 @@ async function hostileScan(
       graphRequests: live.endpoint.graphRequests.length,
       statuses: live.endpoint.graphRequests.map((request) => request.status),
       oversizedBytesSent: live.endpoint.oversizedBytesSent,
+      requests: live.endpoint.requests,
     };
   } finally {
     await live.close();
@@ -198,5 +201,38 @@ describe('an Azure that misbehaves', () => {
     } finally {
       await live.close();
     }
+  });
+
+  const bearer = (request: RecordedRequest): string => String(request.headers['authorization'] ?? '');
+
+  test('a 401 after the token was revoked: a new token, the request retried once with it, the scan complete', async () => {
+    const run = await hostileScan({ revoke: [2] });
+    expect(run.report.scan.errors).toEqual([]);
+    expect(run.complete).toBe(true);
+    expect([0, 1]).toContain(run.code);
+    const graph = run.requests.filter((request) => request.kind === 'graph');
+    expect(graph.map((request) => request.status)).toEqual([200, 401, 200, 200]);
+    // The retry carries a new token; the ones after it too.
+    expect(bearer(graph[2]!)).not.toBe(bearer(graph[1]!));
+    expect(bearer(graph[3]!)).toBe(bearer(graph[2]!));
+    // One renewal, shared with the Resource Manager client: its requests use the new token without a 401 of their own.
+    expect(run.requests.filter((request) => request.kind === 'token')).toHaveLength(2);
+    expect(run.requests.filter((request) => request.kind === 'arm' && request.status !== 200)).toEqual([]);
+    expectNoToken(run);
+  });
+
+  test('a 401 that a new token does not cure: each request retried once, then every subscription named (exit 3)', async () => {
+    const run = await hostileScan({ unauthorizedFrom: 2 });
+    expect(run.code).toBe(3);
+    expect(run.complete).toBe(false);
+    expect(run.codes).toEqual(['subscription-not-read']);
+    expect([...new Set(run.report.scan.errors.map((error) => error.target))].sort()).toEqual([...tenant.subscriptions].sort());
+    expect(run.report.scan.errors[0]!.message).toMatch(/HTTP 401 AuthenticationFailed/);
+    const graph = run.requests.filter((request) => request.kind === 'graph').slice(1);
+    // In pairs: a 401, then the retry with a new token, also 401; never a third attempt.
+    expect(graph.length).toBe(4);
+    expect(graph.every((request) => request.status === 401)).toBe(true);
+    expect(bearer(graph[1]!)).not.toBe(bearer(graph[0]!));
+    expectNoToken(run);
   });
 });

@@ -10,6 +10,7 @@ import type { TokenCredential } from '@azure/identity';
 import { boundedReadPolicy, DEFAULT_REQUEST_TIMEOUT_MS } from './bounded-read.js';
 import type { AzureSettings } from './cloud.js';
 import { QuotaPacer, retryAfterCapPolicy, systemClock, type Clock } from './pacing.js';
+import { reauthorizeOncePolicy } from './reauthorize.js';
 import { requestLogPolicy, type GraphLog } from './progress.js';
 
 /** A Resource Manager call that did not return what was asked. */
@@ -52,6 +53,7 @@ export class ResourceManager {
   ) {
     this.pipeline = createPipelineFromOptions({ retryOptions: RETRY_OPTIONS, userAgentOptions: { userAgentPrefix: 'keyscope' } });
     this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: settings.tokenScope }), { phase: 'Sign' });
+    this.pipeline.addPolicy(reauthorizeOncePolicy(credential, settings.tokenScope), { afterPhase: 'Sign' });
     this.pipeline.addPolicy(requestLogPolicy(log), { afterPhase: 'Sign' });
     this.pipeline.addPolicy(retryAfterCapPolicy(), { afterPhase: 'Sign' });
     this.pipeline.addPolicy(boundedReadPolicy(settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS), { afterPhase: 'Sign' });

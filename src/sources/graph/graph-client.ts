@@ -5,6 +5,7 @@ import { RETRY_OPTIONS } from './arm-client.js';
 import { boundedReadPolicy, DEFAULT_REQUEST_TIMEOUT_MS } from './bounded-read.js';
 import type { AzureSettings } from './cloud.js';
 import { QuotaPacer, retryAfterCapPolicy, systemClock, type Clock, type HeaderSource } from './pacing.js';
+import { reauthorizeOncePolicy } from './reauthorize.js';
 import { requestLogPolicy, type GraphLog } from './progress.js';
 
 /** Rows per page: Resource Graph's maximum `$top`. */
@@ -59,6 +60,8 @@ export class ResourceGraph {
         { policy: boundedReadPolicy(settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS), position: 'perRetry' },
       ],
     });
+    // After the bearer policy signs, so its refused token can be replaced.
+    this.client.pipeline.addPolicy(reauthorizeOncePolicy(credential, settings.tokenScope), { afterPhase: 'Sign' });
     this.pacer = new QuotaPacer(clock);
   }
 

@@ -49,6 +49,10 @@ export interface Faults {
   oversized?: { request: number; bytes?: number }[];
   /** Hostile: answer these Resource Graph requests 200 with the start of a body, then nothing more (the connection stays open). */
   stall?: number[];
+  /** Hostile: before answering these Resource Graph requests, revoke every token issued so far (they are answered 401 from then on). */
+  revoke?: number[];
+  /** Hostile: answer every Resource Graph request from this number on 401, whatever token it carries. */
+  unauthorizedFrom?: number;
   /** Hostile: every page of a `resources` query carries a `$skipToken`: `repeat` gives back the token it was sent (the first page, one for itself) and announces no `totalRecords`; `chain` a new one each time, past the last row, without end. */
   skipTokenLoop?: 'repeat' | 'chain';
   /** Hostile: Resource Manager lists under these paths (lower-case prefixes) answer with a `nextLink` to themselves. */
@@ -108,6 +112,8 @@ export class AzureEndpoint {
   readonly requests: RecordedRequest[] = [];
   /** Tokens issued, so tests can check none was logged. */
   readonly tokens = new Set<string>();
+  /** Tokens revoked by the `revoke` fault. */
+  readonly revoked = new Set<string>();
   /** Bytes of body written for `oversized` answers before the client stopped reading. */
   oversizedBytesSent = 0;
   private graphCount = 0;
@@ -262,7 +268,8 @@ export class AzureEndpoint {
 
   private authorized(request: IncomingMessage): boolean {
     const header = request.headers.authorization ?? '';
-    return header.startsWith('Bearer ') && this.tokens.has(header.slice('Bearer '.length));
+    const token = header.slice('Bearer '.length);
+    return header.startsWith('Bearer ') && this.tokens.has(token) && !this.revoked.has(token);
   }
 
   private quotaHeaders(): { headers: Record<string, string>; exceeded: boolean } {
@@ -292,7 +299,8 @@ export class AzureEndpoint {
     const faults = this.faults;
     const slow = faults.slow?.find((fault) => fault.request === n);
     if (slow) await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
-    if (!this.authorized(request)) {
+    if (faults.revoke?.includes(n)) for (const token of this.tokens) this.revoked.add(token);
+    if (!this.authorized(request) || (faults.unauthorizedFrom !== undefined && n >= faults.unauthorizedFrom)) {
       send(401, armError('AuthenticationFailed', 'Authentication failed: the access token is missing or invalid.'));
       return;
     }
