@@ -82,13 +82,14 @@ export const graphKind: SourceKind = {
     const scope = scopeOf(flags);
     if (!scope) return [];
     // The Azure SDK is loaded only for a live scan: it is most of a small scan's start-up otherwise.
-    const { GraphLog, GraphSource, createCredential } = await import('../../sources/graph/index.js');
+    const { GraphLog, GraphSource, checkProxiedEndpoints, createCredential } = await import('../../sources/graph/index.js');
     const settings = resolveSettings({
       ...(flags['cloud'] !== undefined ? { cloud: flags['cloud'] as CloudName } : {}),
       ...(flags['armEndpoint'] !== undefined ? { armEndpoint: armEndpointOf(flags['armEndpoint'] as string) } : {}),
       ...(io.env['AZURE_AUTHORITY_HOST'] ? { authorityHost: io.env['AZURE_AUTHORITY_HOST'] } : {}),
       ...(io.env['KEYSCOPE_REQUEST_TIMEOUT_MS'] ? { requestTimeoutMs: requestTimeoutOf(io.env['KEYSCOPE_REQUEST_TIMEOUT_MS']) } : {}),
     });
+    checkProxiedEndpoints(settings, io.env);
     const credential = createCredential((flags['auth'] as AuthMethod | undefined) ?? 'default', settings, io.env);
     // The progress line redraws itself: only on a terminal.
     const log = new GraphLog({ sink: io.stderr, progress: io.stderrIsTTY && !quiet, verbose });

@@ -68,6 +68,8 @@ export interface RecordedRequest {
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
   status: number;
+  /** The client's port of the connection it came on (a proxy's, when it came through one). */
+  remotePort: number | undefined;
   /** Headers of the answer. */
   responseHeaders: Record<string, string>;
   /** Milliseconds since the server started, when the request arrived and when it was answered. */
@@ -82,6 +84,8 @@ export interface EndpointOptions {
   /** A federated token accepted as a client assertion (workload identity). */
   federatedToken: string;
   faults?: Faults;
+  /** The host name the endpoint's URLs use (it listens on 127.0.0.1 whatever it is): `localhost` for a client behind a proxy. */
+  hostname?: string;
 }
 
 /** Default quota: Resource Graph's documented 15 queries per 5-second window. */
@@ -138,7 +142,7 @@ export class AzureEndpoint {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    holder.endpoint = new AzureEndpoint(server, `https://127.0.0.1:${port}`, tenant, options);
+    holder.endpoint = new AzureEndpoint(server, `https://${options.hostname ?? '127.0.0.1'}:${port}`, tenant, options);
     return holder.endpoint;
   }
 
@@ -175,6 +179,7 @@ export class AzureEndpoint {
       body: undefined,
       headers: request.headers,
       status: 0,
+      remotePort: request.socket.remotePort,
       responseHeaders: {},
       at,
       answeredAt: 0,
