@@ -57,11 +57,12 @@ export class ResourceGraph {
       additionalPolicies: [
         { policy: requestLogPolicy(log), position: 'perRetry' },
         { policy: retryAfterCapPolicy(), position: 'perRetry' },
-        { policy: boundedReadPolicy(settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS), position: 'perRetry' },
       ],
     });
     // After the bearer policy signs, so its refused token can be replaced.
     this.client.pipeline.addPolicy(reauthorizeOncePolicy(credential, settings.tokenScope), { afterPhase: 'Sign' });
+    // Nearest the wire: every answer any policy sees (the bearer policy's challenge handling included) is already read, within bounds.
+    this.client.pipeline.addPolicy(boundedReadPolicy(settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS), { afterPhase: 'Sign' });
     this.pacer = new QuotaPacer(clock);
   }
 

@@ -73,6 +73,8 @@ export function reauthorizeOncePolicy(credential: TokenCredential, scope: string
       }
       if (!fresh || renewal.refused.has(fresh.token)) return response;
       renewal.replacement = fresh;
+      // The refused answer may still be a stream (a policy nearer the caller asked for one): let its connection go.
+      (response.readableStreamBody as { destroy?: () => void } | undefined)?.destroy?.();
       request.headers.set('authorization', `Bearer ${fresh.token}`);
       return next(request);
     },
