@@ -235,4 +235,17 @@ describe('an Azure that misbehaves', () => {
     expect(bearer(graph[1]!)).not.toBe(bearer(graph[0]!));
     expectNoToken(run);
   });
+
+  test('a Resource Manager answer that never ends: read no further than 16 MiB, the vaults whose keys it held reported (exit 3)', async () => {
+    const [first] = tenant.subscriptions as [string];
+    const vaults = [...tenant.keys.keys()].filter((id) => id.startsWith(`/subscriptions/${first}/`));
+    const run = await hostileScan({ armOversized: vaults.map((id) => `${id}/keys`) });
+    expect(run.code).toBe(3);
+    expect(run.codes).toEqual(['enrichment-failed']);
+    expect(run.report.scan.errors.map((error) => error.target.toLowerCase()).sort()).toEqual([...vaults].sort());
+    expect(run.report.scan.errors.every((error) => /larger than 16777216 bytes/.test(error.message))).toBe(true);
+    expect(run.oversizedBytesSent).toBeLessThan(vaults.length * 24 * MIB);
+    expect(run.report.findings.length).toBeGreaterThan(0);
+    expectNoToken(run);
+  });
 });

@@ -47,6 +47,8 @@ export interface Faults {
   notJson?: number[];
   /** Hostile: answer these Resource Graph requests 200 with a body of `bytes` (never ending when absent), sent as fast as it is read. */
   oversized?: { request: number; bytes?: number }[];
+  /** Hostile: Resource Manager GETs under these paths (lower-case prefixes) answer 200 with a body that never ends. */
+  armOversized?: string[];
   /** Hostile: answer these Resource Graph requests 200 with the start of a body, then nothing more (the connection stays open). */
   stall?: number[];
   /** Hostile: before answering these Resource Graph requests, revoke every token issued so far (they are answered 401 from then on). */
@@ -229,6 +231,12 @@ export class AzureEndpoint {
     }
     if (request.method === 'GET' && (lower.startsWith('/subscriptions') || lower.startsWith('/providers/microsoft.management/'))) {
       record.kind = 'arm';
+      const lowerPath = decodeURIComponent(url.pathname).toLowerCase();
+      if (this.authorized(request) && this.faults.armOversized?.some((prefix) => lowerPath.startsWith(prefix))) {
+        record.status = 200;
+        await this.flood(response);
+        return;
+      }
       this.arm(request, url, send);
       return;
     }
