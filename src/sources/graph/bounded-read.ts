@@ -1,8 +1,9 @@
 /**
  * Reading an answer from Azure within bounds: at most `maxBytes` of body
- * and done within the request's timeout, whatever the server sends. The
- * SDK's HTTP client otherwise buffers a body whole, however large or slow,
- * and its timeout stops at the headers when the body is streamed.
+ * and the whole answer, headers and body, within the request timeout,
+ * whatever the server sends. The SDK's HTTP client otherwise buffers a body
+ * whole, however large; its own timeout ends in an AbortError, which its
+ * retry policy does not retry, and stops counting once a body is streamed.
  */
 
 import { RestError, type PipelinePolicy, type PipelineResponse } from '@azure/core-rest-pipeline';
@@ -17,47 +18,56 @@ export const MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
 
 /**
- * The policy. Placed nearer the wire than the retry policy: a body that
- * stalls fails with `ETIMEDOUT`, which the SDK's retry policy retries like
- * any dropped connection; a body that is too large fails with
- * `RESPONSE_TOO_LARGE`, which it does not (it would be as large again).
+ * The policy, nearest the wire. An answer not complete in time fails with
+ * `ETIMEDOUT`, which the SDK's retry policy retries like a dropped
+ * connection; a body that is too large fails with `RESPONSE_TOO_LARGE`,
+ * which it does not (it would be as large again). Neither error carries the
+ * response: the retry policy skips a failed request that has one with a 200.
  */
 export function boundedReadPolicy(timeoutMs: number, maxBytes = MAX_RESPONSE_BYTES): PipelinePolicy {
   return {
     name: 'keyscopeBoundedRead',
     async sendRequest(request, next) {
-      const started = Date.now();
-      request.timeout = timeoutMs;
+      const outer = request.abortSignal;
+      const controller = new AbortController();
+      const forward = (): void => controller.abort();
+      outer?.addEventListener('abort', forward);
+      let timedOut = false;
+      let stream: (NodeJS.ReadableStream & { destroy(): void }) | undefined;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+        stream?.destroy();
+      }, timeoutMs);
+      request.abortSignal = controller.signal;
       // Streamed, so the body is read here, counted as it comes, never buffered whole by the client.
       request.streamResponseStatusCodes = new Set([Number.POSITIVE_INFINITY]);
-      let response: PipelineResponse;
       try {
-        response = await next(request);
+        const response: PipelineResponse = await next(request);
+        stream = response.readableStreamBody as typeof stream;
+        if (!stream) return response;
+        response.readableStreamBody = undefined;
+        response.bodyAsText = await readBounded(
+          stream,
+          maxBytes,
+          () => new RestError(`the answer is larger than ${maxBytes} bytes: not read further`, { code: 'RESPONSE_TOO_LARGE', request }),
+        );
+        return response;
+      } catch (error) {
+        if (timedOut)
+          throw new RestError(`no complete answer within the request timeout (${timeoutMs} ms)`, { code: 'ETIMEDOUT', request });
+        throw error;
       } finally {
+        clearTimeout(timer);
+        outer?.removeEventListener('abort', forward);
+        request.abortSignal = outer;
         request.streamResponseStatusCodes = undefined;
       }
-      const stream = response.readableStreamBody;
-      if (!stream) return response;
-      response.readableStreamBody = undefined;
-      // No response on the error: the retry policy skips a failed request that has one with a 200.
-      response.bodyAsText = await readBounded(
-        stream,
-        maxBytes,
-        started + timeoutMs,
-        (message, code) => new RestError(message, { code, request }),
-      );
-      return response;
     },
   };
 }
 
-function readBounded(
-  stream: NodeJS.ReadableStream,
-  maxBytes: number,
-  deadline: number,
-  fail: (message: string, code: string) => Error,
-): Promise<string> {
-  const source = stream as NodeJS.ReadableStream & { destroy(error?: Error): void };
+function readBounded(stream: NodeJS.ReadableStream & { destroy(): void }, maxBytes: number, tooLarge: () => Error): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -65,29 +75,23 @@ function readBounded(
     const finish = (error: Error | undefined): void => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
-      source.removeAllListeners('data');
+      stream.removeAllListeners('data');
       if (error) {
-        source.destroy();
+        stream.destroy();
         reject(error);
       } else {
         resolve(Buffer.concat(chunks, size).toString('utf8'));
       }
     };
-    const timer = setTimeout(
-      () => finish(fail('the answer stalled: not complete within the request timeout', 'ETIMEDOUT')),
-      Math.max(0, deadline - Date.now()),
-    );
-    source.on('data', (chunk: Buffer | string) => {
+    stream.on('data', (chunk: Buffer | string) => {
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       size += buffer.length;
-      if (size > maxBytes) {
-        finish(fail(`the answer is larger than ${maxBytes} bytes: not read further`, 'RESPONSE_TOO_LARGE'));
-        return;
-      }
+      if (size > maxBytes) return finish(tooLarge());
       chunks.push(buffer);
     });
-    source.on('end', () => finish(undefined));
-    source.on('error', (error: Error) => finish(error));
+    stream.on('end', () => finish(undefined));
+    stream.on('error', (error: Error) => finish(error));
+    // Destroyed without an error (the timeout): not complete.
+    stream.on('close', () => finish(new Error('the connection closed before the answer was complete')));
   });
 }
