@@ -10,10 +10,11 @@ import {
   runLive,
   serveTenant,
   type Faults,
+  type RecordedRequest,
   type TestCertificate,
   type Tenant,
 } from '../support/azure-endpoint/index.js';
-import { parseReport } from './report.js';
+import { parseReport, type Report } from './report.js';
 
 /**
  * An Azure that misbehaves, with the real SDK client: each ends in named
@@ -49,19 +50,29 @@ afterAll(async () => {
 /** Scans the small tenant with these faults, with --verbose and --export; returns everything written, and the tokens issued. */
 async function hostileScan(
   faults: Faults,
-): Promise<{ code: number; texts: string[]; codes: string[]; tokens: string[]; complete: boolean }> {
+  env: Record<string, string> = {},
+): Promise<{
+  code: number;
+  texts: string[];
+  codes: string[];
+  tokens: string[];
+  complete: boolean;
+  report: Report;
+  graphRequests: number;
+  statuses: number[];
+  oversizedBytesSent: number;
+  requests: RecordedRequest[];
+}> {
   const live = await serveTenant(certificate, tenant, faults);
   try {
     const exportFile = path.join(dir, `export-${Date.now()}.ndjson`);
     const scope = tenant.subscriptions.flatMap((id) => ['--subscription', id]);
-    const result = await runLive(certificate, live.endpoint, [
-      ...liveArgs(live.endpoint, ...scope),
-      '--format',
-      'json',
-      '--verbose',
-      '--export',
-      exportFile,
-    ]);
+    const result = await runLive(
+      certificate,
+      live.endpoint,
+      [...liveArgs(live.endpoint, ...scope), '--format', 'json', '--verbose', '--export', exportFile],
+      { env },
+    );
     const report = parseReport(result.stdout);
     let exported = '';
     try {
@@ -75,6 +86,11 @@ async function hostileScan(
       codes: [...new Set(report.scan.errors.map((error) => error.code))].sort(),
       tokens: [...live.endpoint.tokens],
       complete: report.scan.complete,
+      report,
+      graphRequests: live.endpoint.graphRequests.length,
+      statuses: live.endpoint.graphRequests.map((request) => request.status),
+      oversizedBytesSent: live.endpoint.oversizedBytesSent,
+      requests: live.endpoint.requests,
     };
   } finally {
     await live.close();
@@ -101,6 +117,143 @@ describe('an Azure that misbehaves', () => {
     expect(run.code).toBe(3);
     expect(run.complete).toBe(false);
     expect(run.codes).toEqual(['page-malformed']);
+    expectNoToken(run);
+  });
+
+  test.each(['repeat', 'chain'] as const)(
+    'a $skipToken that %s: paging stops after the page that gives it away, reported as page-malformed; what was read is evaluated (exit 3)',
+    async (loop) => {
+      const run = await hostileScan({ skipTokenLoop: loop });
+      expect(run.code).toBe(3);
+      expect(run.complete).toBe(false);
+      expect(run.codes).toEqual(['page-malformed']);
+      const messages = run.report.scan.errors.map((error) => error.message).join('\n');
+      expect(messages).toMatch(loop === 'repeat' ? /repeats an earlier one/ : /after all \d+ rows announced/);
+      // The coverage query and each resources query stop at once: no request beyond the second page of any query.
+      expect(run.graphRequests).toBeLessThanOrEqual(6);
+      expect(run.report.findings.length).toBeGreaterThan(0);
+      expectNoToken(run);
+    },
+  );
+
+  test('a Resource Manager nextLink to itself: the vault whose keys would not list is reported (exit 3), the rest evaluated', async () => {
+    const [first] = tenant.subscriptions as [string];
+    const vaults = [...tenant.keys.keys()].filter((id) => id.startsWith(`/subscriptions/${first}/`));
+    expect(vaults.length).toBeGreaterThan(0);
+    const run = await hostileScan({ nextLinkLoop: [`/subscriptions/${first}/`] });
+    expect(run.code).toBe(3);
+    expect(run.codes).toEqual(['enrichment-failed']);
+    const failed = run.report.scan.errors.map((error) => error.target.toLowerCase()).sort();
+    expect(failed).toEqual([...vaults].sort());
+    expect(run.report.scan.errors[0]!.message).toMatch(/does not end \(nextLink repeats\)/);
+    expect(run.report.findings.length).toBeGreaterThan(0);
+    expectNoToken(run);
+  });
+
+  const MIB = 1024 * 1024;
+  test.each([
+    ['larger than Resource Graph allows (20 MiB)', 20 * MIB],
+    ['that never ends', undefined],
+  ])('a Resource Graph answer %s: read no further than 16 MiB, the subscriptions reported, not retried (exit 3)', async (_, bytes) => {
+    const run = await hostileScan({ oversized: [{ request: 2, ...(bytes ? { bytes } : {}) }] });
+    expect(run.code).toBe(3);
+    expect(run.complete).toBe(false);
+    expect(run.codes).toEqual(['subscription-not-read']);
+    expect(run.report.scan.errors.map((error) => error.target).sort()).toEqual([...tenant.subscriptions].sort());
+    expect(run.report.scan.errors[0]!.message).toMatch(/larger than 16777216 bytes/);
+    // Stopped reading at the bound: what the server got out is the bound plus what sat in socket buffers.
+    expect(run.oversizedBytesSent).toBeGreaterThan(16 * MIB);
+    expect(run.oversizedBytesSent).toBeLessThan(24 * MIB);
+    // Not retried (the same request would be as large again): coverage, the oversized answer once, the resources query.
+    expect(run.graphRequests).toBe(3);
+    expectNoToken(run);
+  });
+
+  test('a Resource Graph answer that stalls mid-body once: abandoned at the request timeout, retried, the scan complete (exit 0 or 1)', async () => {
+    const run = await hostileScan({ stall: [2] }, { KEYSCOPE_REQUEST_TIMEOUT_MS: '500' });
+    expect(run.report.scan.errors).toEqual([]);
+    expect(run.complete).toBe(true);
+    expect([0, 1]).toContain(run.code);
+    expect(run.texts[1]).toMatch(/ETIMEDOUT|request timeout/);
+    expectNoToken(run);
+  });
+
+  test('a Resource Graph request that gets no headers in time: abandoned at the request timeout, retried, the scan complete', async () => {
+    const run = await hostileScan({ slow: [{ request: 2, delayMs: 3000 }] }, { KEYSCOPE_REQUEST_TIMEOUT_MS: '500' });
+    expect(run.report.scan.errors).toEqual([]);
+    expect(run.complete).toBe(true);
+    expect(run.texts[1]).toMatch(/no complete answer within the request timeout \(500 ms\)|ETIMEDOUT/);
+    expectNoToken(run);
+  });
+
+  test('a Resource Graph answer that stalls mid-body every time: 5 attempts, then the subscriptions reported (exit 3)', async () => {
+    const run = await hostileScan({ stall: [2, 3, 4, 5, 6] }, { KEYSCOPE_REQUEST_TIMEOUT_MS: '500' });
+    expect(run.code).toBe(3);
+    expect(run.complete).toBe(false);
+    expect(run.codes).toEqual(['subscription-not-read']);
+    expect(run.report.scan.errors.map((error) => error.target).sort()).toEqual([...tenant.subscriptions].sort());
+    expect(run.report.scan.errors[0]!.message).toMatch(/no complete answer within the request timeout \(500 ms\)/);
+    // Coverage, the role-assignments query's 5 attempts (1 + the SDK's 4 retries), the resources query.
+    expect(run.graphRequests).toBe(7);
+    expectNoToken(run);
+  }, 60_000);
+
+  test('KEYSCOPE_REQUEST_TIMEOUT_MS that is not a number of milliseconds is a usage error (exit 2)', async () => {
+    const live = await serveTenant(certificate, tenant, {});
+    try {
+      const result = await runLive(certificate, live.endpoint, [...liveArgs(live.endpoint, '--subscription', tenant.subscriptions[0]!)], {
+        env: { KEYSCOPE_REQUEST_TIMEOUT_MS: '2s' },
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain("KEYSCOPE_REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 100, not '2s'");
+    } finally {
+      await live.close();
+    }
+  });
+
+  const bearer = (request: RecordedRequest): string => String(request.headers['authorization'] ?? '');
+
+  test('a 401 after the token was revoked: a new token, the request retried once with it, the scan complete', async () => {
+    const run = await hostileScan({ revoke: [2] });
+    expect(run.report.scan.errors).toEqual([]);
+    expect(run.complete).toBe(true);
+    expect([0, 1]).toContain(run.code);
+    const graph = run.requests.filter((request) => request.kind === 'graph');
+    expect(graph.map((request) => request.status)).toEqual([200, 401, 200, 200]);
+    // The retry carries a new token; the ones after it too.
+    expect(bearer(graph[2]!)).not.toBe(bearer(graph[1]!));
+    expect(bearer(graph[3]!)).toBe(bearer(graph[2]!));
+    // One renewal, shared with the Resource Manager client: its requests use the new token without a 401 of their own.
+    expect(run.requests.filter((request) => request.kind === 'token')).toHaveLength(2);
+    expect(run.requests.filter((request) => request.kind === 'arm' && request.status !== 200)).toEqual([]);
+    expectNoToken(run);
+  });
+
+  test('a 401 that a new token does not cure: each request retried once, then every subscription named (exit 3)', async () => {
+    const run = await hostileScan({ unauthorizedFrom: 2 });
+    expect(run.code).toBe(3);
+    expect(run.complete).toBe(false);
+    expect(run.codes).toEqual(['subscription-not-read']);
+    expect([...new Set(run.report.scan.errors.map((error) => error.target))].sort()).toEqual([...tenant.subscriptions].sort());
+    expect(run.report.scan.errors[0]!.message).toMatch(/HTTP 401 AuthenticationFailed/);
+    const graph = run.requests.filter((request) => request.kind === 'graph').slice(1);
+    // In pairs: a 401, then the retry with a new token, also 401; never a third attempt.
+    expect(graph.length).toBe(4);
+    expect(graph.every((request) => request.status === 401)).toBe(true);
+    expect(bearer(graph[1]!)).not.toBe(bearer(graph[0]!));
+    expectNoToken(run);
+  });
+
+  test('a Resource Manager answer that never ends: read no further than 16 MiB, the vaults whose keys it held reported (exit 3)', async () => {
+    const [first] = tenant.subscriptions as [string];
+    const vaults = [...tenant.keys.keys()].filter((id) => id.startsWith(`/subscriptions/${first}/`));
+    const run = await hostileScan({ armOversized: vaults.map((id) => `${id}/keys`) });
+    expect(run.code).toBe(3);
+    expect(run.codes).toEqual(['enrichment-failed']);
+    expect(run.report.scan.errors.map((error) => error.target.toLowerCase()).sort()).toEqual([...vaults].sort());
+    expect(run.report.scan.errors.every((error) => /larger than 16777216 bytes/.test(error.message))).toBe(true);
+    expect(run.oversizedBytesSent).toBeLessThan(vaults.length * 24 * MIB);
+    expect(run.report.findings.length).toBeGreaterThan(0);
     expectNoToken(run);
   });
 });

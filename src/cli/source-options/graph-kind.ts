@@ -58,6 +58,13 @@ function armEndpointOf(text: string): string {
   return text;
 }
 
+/** `KEYSCOPE_REQUEST_TIMEOUT_MS`: a whole number of milliseconds, at least 100. */
+function requestTimeoutOf(text: string): number {
+  const ms = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(ms >= 100)) throw new UsageError(`KEYSCOPE_REQUEST_TIMEOUT_MS must be a whole number of milliseconds, at least 100, not '${text}'`);
+  return ms;
+}
+
 /** `--subscription`, `--management-group`, `--tenant`: live scans through Azure Resource Graph. */
 export const graphKind: SourceKind = {
   usage: '--subscription ID, --management-group ID or --tenant',
@@ -76,12 +83,14 @@ export const graphKind: SourceKind = {
     const scope = scopeOf(flags);
     if (!scope) return [];
     // The Azure SDK is loaded only for a live scan: it is most of a small scan's start-up otherwise.
-    const { GraphLog, GraphSource, createCredential } = await import('../../sources/graph/index.js');
+    const { GraphLog, GraphSource, checkProxiedEndpoints, createCredential } = await import('../../sources/graph/index.js');
     const settings = resolveSettings({
       ...(flags['cloud'] !== undefined ? { cloud: flags['cloud'] as CloudName } : {}),
       ...(flags['armEndpoint'] !== undefined ? { armEndpoint: armEndpointOf(flags['armEndpoint'] as string) } : {}),
       ...(io.env['AZURE_AUTHORITY_HOST'] ? { authorityHost: io.env['AZURE_AUTHORITY_HOST'] } : {}),
+      ...(io.env['KEYSCOPE_REQUEST_TIMEOUT_MS'] ? { requestTimeoutMs: requestTimeoutOf(io.env['KEYSCOPE_REQUEST_TIMEOUT_MS']) } : {}),
     });
+    checkProxiedEndpoints(settings, io.env);
     const credential = createCredential((flags['auth'] as AuthMethod | undefined) ?? 'default', settings, io.env);
     const log = new GraphLog({ sink: progress.lines, verbose, ...(quiet ? {} : { progress }) });
     const exportFile = flags['export'] === undefined ? undefined : path.resolve(io.cwd, flags['export'] as string);

@@ -7,8 +7,10 @@ import {
   type Pipeline,
 } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
+import { boundedReadPolicy, DEFAULT_REQUEST_TIMEOUT_MS } from './bounded-read.js';
 import type { AzureSettings } from './cloud.js';
 import { QuotaPacer, retryAfterCapPolicy, systemClock, type Clock } from './pacing.js';
+import { reauthorizeOncePolicy } from './reauthorize.js';
 import { requestLogPolicy, type GraphLog } from './progress.js';
 
 /** A Resource Manager call that did not return what was asked. */
@@ -26,8 +28,6 @@ export class ArmError extends Error {
 
 /** Retries of 5xx, 408 and network errors (the SDK policy); 429 with Retry-After is obeyed there too. */
 export const RETRY_OPTIONS = { maxRetries: 4, retryDelayInMs: 500, maxRetryDelayInMs: 30_000 };
-/** No single request may hang a scheduled scan. */
-export const REQUEST_TIMEOUT_MS = 120_000;
 /** 429s without Retry-After this many times in a row end the call. */
 const MAX_THROTTLED = 6;
 /** A list longer than this many pages is treated as a runaway `nextLink`. */
@@ -53,8 +53,10 @@ export class ResourceManager {
   ) {
     this.pipeline = createPipelineFromOptions({ retryOptions: RETRY_OPTIONS, userAgentOptions: { userAgentPrefix: 'keyscope' } });
     this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: settings.tokenScope }), { phase: 'Sign' });
+    this.pipeline.addPolicy(reauthorizeOncePolicy(credential, settings.tokenScope), { afterPhase: 'Sign' });
     this.pipeline.addPolicy(requestLogPolicy(log), { afterPhase: 'Sign' });
     this.pipeline.addPolicy(retryAfterCapPolicy(), { afterPhase: 'Sign' });
+    this.pipeline.addPolicy(boundedReadPolicy(settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS), { afterPhase: 'Sign' });
     this.http = createDefaultHttpClient();
     this.pacer = new QuotaPacer(clock);
   }
@@ -103,7 +105,7 @@ export class ResourceManager {
 
   private async getUrl(url: string): Promise<Record<string, unknown>> {
     for (let attempt = 0; ; attempt++) {
-      const request = createPipelineRequest({ url, method: 'GET', timeout: REQUEST_TIMEOUT_MS });
+      const request = createPipelineRequest({ url, method: 'GET' });
       request.headers.set('accept', 'application/json');
       const response = await this.pipeline.sendRequest(this.http, request);
       if (response.status === 429 && attempt < MAX_THROTTLED) {

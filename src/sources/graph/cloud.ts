@@ -31,6 +31,8 @@ export interface AzureSettings {
    * not know (Azure Stack Hub, ADFS, a test server).
    */
   disableInstanceDiscovery: boolean;
+  /** How long one request may take, headers and body (`KEYSCOPE_REQUEST_TIMEOUT_MS`); 120 s when absent. */
+  requestTimeoutMs?: number;
 }
 
 const PUBLIC_AUTHORITIES = new Set(Object.values(CLOUDS).map((cloud) => cloud.authorityHost));
@@ -45,7 +47,12 @@ function trimSlash(url: string): string {
  * endpoint actually used; the SDKs' default scope is the public cloud's,
  * which a sovereign cloud's Entra ID refuses.
  */
-export function resolveSettings(options: { cloud?: CloudName; armEndpoint?: string; authorityHost?: string }): AzureSettings {
+export function resolveSettings(options: {
+  cloud?: CloudName;
+  armEndpoint?: string;
+  authorityHost?: string;
+  requestTimeoutMs?: number;
+}): AzureSettings {
   const cloud = options.cloud ?? 'AzureCloud';
   const defaults = CLOUDS[cloud];
   const authorityHost = trimSlash(options.authorityHost ?? defaults.authorityHost);
@@ -56,5 +63,6 @@ export function resolveSettings(options: { cloud?: CloudName; armEndpoint?: stri
     armEndpoint,
     tokenScope: `${armEndpoint}/.default`,
     disableInstanceDiscovery: !PUBLIC_AUTHORITIES.has(authorityHost),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   };
 }

@@ -1,9 +1,11 @@
 import { ResourceGraphClient, type QueryRequest, type QueryResponse } from '@azure/arm-resourcegraph';
 import { isRestError } from '@azure/core-rest-pipeline';
 import type { TokenCredential } from '@azure/identity';
-import { REQUEST_TIMEOUT_MS, RETRY_OPTIONS } from './arm-client.js';
+import { RETRY_OPTIONS } from './arm-client.js';
+import { boundedReadPolicy, DEFAULT_REQUEST_TIMEOUT_MS } from './bounded-read.js';
 import type { AzureSettings } from './cloud.js';
 import { QuotaPacer, retryAfterCapPolicy, systemClock, type Clock, type HeaderSource } from './pacing.js';
+import { reauthorizeOncePolicy } from './reauthorize.js';
 import { requestLogPolicy, type GraphLog } from './progress.js';
 
 /** Rows per page: Resource Graph's maximum `$top`. */
@@ -57,6 +59,10 @@ export class ResourceGraph {
         { policy: retryAfterCapPolicy(), position: 'perRetry' },
       ],
     });
+    // After the bearer policy signs, so its refused token can be replaced.
+    this.client.pipeline.addPolicy(reauthorizeOncePolicy(credential, settings.tokenScope), { afterPhase: 'Sign' });
+    // Nearest the wire: every answer any policy sees (the bearer policy's challenge handling included) is already read, within bounds.
+    this.client.pipeline.addPolicy(boundedReadPolicy(settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS), { afterPhase: 'Sign' });
     this.pacer = new QuotaPacer(clock);
   }
 
@@ -76,7 +82,6 @@ export class ResourceGraph {
           onResponse: (raw) => {
             headers = raw.headers;
           },
-          requestOptions: { timeout: REQUEST_TIMEOUT_MS },
         });
         this.pacer.observe(headers);
         return { response, headers };
@@ -158,11 +163,9 @@ export class ResourceGraph {
         problems.push({ code: 'page-truncated', message: `Resource Graph announced ${total} rows but paging ended after ${seen}` });
       }
       let more = Boolean(next) && !truncated;
-      if (more && (tokens.has(next!) || page + 1 >= MAX_PAGES)) {
-        problems.push({
-          code: 'page-malformed',
-          message: `paging of '${query}' does not end ($skipToken repeats or exceeds ${MAX_PAGES} pages)`,
-        });
+      const runaway = more ? runawayPaging(next!, tokens, page, data.length, seen, total) : undefined;
+      if (runaway) {
+        problems.push({ code: 'page-malformed', message: `paging of '${query}' does not end: ${runaway}` });
         more = false;
       }
       yield { rows, problems, partialScope };
@@ -171,6 +174,28 @@ export class ResourceGraph {
       skipToken = next;
     }
   }
+}
+
+/**
+ * Why a `$skipToken` must not be followed, if it must not: it was seen
+ * before, the page that carried it brought no rows, the rows already exceed
+ * the total the service announced, or there are more pages than any real
+ * result has. Each alone would make paging run forever (or until the quota
+ * and the 10,000-page bound, hours later).
+ */
+function runawayPaging(
+  next: string,
+  tokens: ReadonlySet<string>,
+  page: number,
+  rows: number,
+  seen: number,
+  total: number | undefined,
+): string | undefined {
+  if (tokens.has(next)) return `$skipToken of page ${page + 1} repeats an earlier one`;
+  if (rows === 0) return `page ${page + 1} is empty but carries a $skipToken`;
+  if (typeof total === 'number' && seen >= total) return `page ${page + 1} carries a $skipToken after all ${total} rows announced`;
+  if (page + 1 >= MAX_PAGES) return `more than ${MAX_PAGES} pages`;
+  return undefined;
 }
 
 function rowProblem(row: unknown, required: readonly string[]): string | undefined {

@@ -1,6 +1,7 @@
 export { GraphSource, type GraphSourceOptions } from './graph-source.js';
 export { CLOUDS, CLOUD_NAMES, resolveSettings, type AzureSettings, type CloudName } from './cloud.js';
 export { createCredential } from './credential.js';
+export { checkProxiedEndpoints } from './proxy-check.js';
 export { AUTH_METHODS, type AuthMethod } from './auth-methods.js';
 export { GraphLog, type GraphLogOptions, type TextSink } from './progress.js';
 export { planGraph, tableOf, type GraphPlan, type TableQuery, type TypeReads } from './plan.js';

@@ -41,7 +41,8 @@ export function createTestCertificate(): TestCertificate {
       '-subj',
       '/CN=127.0.0.1',
       '-addext',
-      'subjectAltName=IP:127.0.0.1',
+      // localhost too: a client behind a proxy needs a host name (see serveTenant's hostname).
+      'subjectAltName=IP:127.0.0.1,DNS:localhost',
     ],
     { stdio: 'pipe' },
   );

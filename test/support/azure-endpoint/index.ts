@@ -25,7 +25,12 @@ export interface LiveTenant {
 }
 
 /** Starts the local endpoint for a tenant (a name from the seed, or a tenant already generated). */
-export async function serveTenant(certificate: TestCertificate, tenant: string | Tenant, faults: Faults = {}): Promise<LiveTenant> {
+export async function serveTenant(
+  certificate: TestCertificate,
+  tenant: string | Tenant,
+  faults: Faults = {},
+  options: { hostname?: string } = {},
+): Promise<LiveTenant> {
   const data = typeof tenant === 'string' ? generateTenant(tenant) : tenant;
   const endpoint = await AzureEndpoint.start(data, {
     certificate,
@@ -33,6 +38,7 @@ export async function serveTenant(certificate: TestCertificate, tenant: string |
     clientSecret: CLIENT_SECRET,
     federatedToken: FEDERATED_TOKEN,
     faults,
+    ...options,
   });
   return { endpoint, tenant: data, close: () => endpoint.close() };
 }

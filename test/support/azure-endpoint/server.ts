@@ -45,6 +45,20 @@ export interface Faults {
   redirect?: { request: number; location: string; status?: number }[];
   /** Hostile: answer these Resource Graph requests 200 with a body that is not JSON. */
   notJson?: number[];
+  /** Hostile: answer these Resource Graph requests 200 with a body of `bytes` (never ending when absent), sent as fast as it is read. */
+  oversized?: { request: number; bytes?: number }[];
+  /** Hostile: Resource Manager GETs under these paths (lower-case prefixes) answer 200 with a body that never ends. */
+  armOversized?: string[];
+  /** Hostile: answer these Resource Graph requests 200 with the start of a body, then nothing more (the connection stays open). */
+  stall?: number[];
+  /** Hostile: before answering these Resource Graph requests, revoke every token issued so far (they are answered 401 from then on). */
+  revoke?: number[];
+  /** Hostile: answer every Resource Graph request from this number on 401, whatever token it carries. */
+  unauthorizedFrom?: number;
+  /** Hostile: every page of a `resources` query carries a `$skipToken`: `repeat` gives back the token it was sent (the first page, one for itself) and announces no `totalRecords`; `chain` a new one each time, past the last row, without end. */
+  skipTokenLoop?: 'repeat' | 'chain';
+  /** Hostile: Resource Manager lists under these paths (lower-case prefixes) answer with a `nextLink` to themselves. */
+  nextLinkLoop?: string[];
 }
 
 export interface RecordedRequest {
@@ -56,6 +70,8 @@ export interface RecordedRequest {
   body: unknown;
   headers: Record<string, string | string[] | undefined>;
   status: number;
+  /** The client's port of the connection it came on (a proxy's, when it came through one). */
+  remotePort: number | undefined;
   /** Headers of the answer. */
   responseHeaders: Record<string, string>;
   /** Milliseconds since the server started, when the request arrived and when it was answered. */
@@ -70,6 +86,8 @@ export interface EndpointOptions {
   /** A federated token accepted as a client assertion (workload identity). */
   federatedToken: string;
   faults?: Faults;
+  /** The host name the endpoint's URLs use (it listens on 127.0.0.1 whatever it is): `localhost` for a client behind a proxy. */
+  hostname?: string;
 }
 
 /** Default quota: Resource Graph's documented 15 queries per 5-second window. */
@@ -100,6 +118,10 @@ export class AzureEndpoint {
   readonly requests: RecordedRequest[] = [];
   /** Tokens issued, so tests can check none was logged. */
   readonly tokens = new Set<string>();
+  /** Tokens revoked by the `revoke` fault. */
+  readonly revoked = new Set<string>();
+  /** Bytes of body written for `oversized` answers before the client stopped reading. */
+  oversizedBytesSent = 0;
   private graphCount = 0;
   private window = { start: 0, used: 0 };
   private readonly started = performance.now();
@@ -122,7 +144,7 @@ export class AzureEndpoint {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    holder.endpoint = new AzureEndpoint(server, `https://127.0.0.1:${port}`, tenant, options);
+    holder.endpoint = new AzureEndpoint(server, `https://${options.hostname ?? '127.0.0.1'}:${port}`, tenant, options);
     return holder.endpoint;
   }
 
@@ -159,6 +181,7 @@ export class AzureEndpoint {
       body: undefined,
       headers: request.headers,
       status: 0,
+      remotePort: request.socket.remotePort,
       responseHeaders: {},
       at,
       answeredAt: 0,
@@ -203,11 +226,17 @@ export class AzureEndpoint {
     }
     if (request.method === 'POST' && lower === '/providers/microsoft.resourcegraph/resources') {
       record.kind = 'graph';
-      await this.graph(request, url, text, record, send);
+      await this.graph(request, response, url, text, record, send);
       return;
     }
     if (request.method === 'GET' && (lower.startsWith('/subscriptions') || lower.startsWith('/providers/microsoft.management/'))) {
       record.kind = 'arm';
+      const lowerPath = decodeURIComponent(url.pathname).toLowerCase();
+      if (this.authorized(request) && this.faults.armOversized?.some((prefix) => lowerPath.startsWith(prefix))) {
+        record.status = 200;
+        await this.flood(response);
+        return;
+      }
       this.arm(request, url, send);
       return;
     }
@@ -252,7 +281,8 @@ export class AzureEndpoint {
 
   private authorized(request: IncomingMessage): boolean {
     const header = request.headers.authorization ?? '';
-    return header.startsWith('Bearer ') && this.tokens.has(header.slice('Bearer '.length));
+    const token = header.slice('Bearer '.length);
+    return header.startsWith('Bearer ') && this.tokens.has(token) && !this.revoked.has(token);
   }
 
   private quotaHeaders(): { headers: Record<string, string>; exceeded: boolean } {
@@ -272,6 +302,7 @@ export class AzureEndpoint {
 
   private async graph(
     request: IncomingMessage,
+    response: ServerResponse,
     url: URL,
     text: string,
     record: RecordedRequest,
@@ -281,13 +312,26 @@ export class AzureEndpoint {
     const faults = this.faults;
     const slow = faults.slow?.find((fault) => fault.request === n);
     if (slow) await new Promise((resolve) => setTimeout(resolve, slow.delayMs));
-    if (!this.authorized(request)) {
+    if (faults.revoke?.includes(n)) for (const token of this.tokens) this.revoked.add(token);
+    if (!this.authorized(request) || (faults.unauthorizedFrom !== undefined && n >= faults.unauthorizedFrom)) {
       send(401, armError('AuthenticationFailed', 'Authentication failed: the access token is missing or invalid.'));
       return;
     }
     const redirect = faults.redirect?.find((fault) => fault.request === n);
     if (redirect) {
       send(redirect.status ?? 307, { message: 'moved' }, { location: redirect.location });
+      return;
+    }
+    const oversized = faults.oversized?.find((fault) => fault.request === n);
+    if (oversized) {
+      record.status = 200;
+      await this.flood(response, oversized.bytes);
+      return;
+    }
+    if (faults.stall?.includes(n)) {
+      record.status = 200;
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      response.write('{"totalRecords":3,"count":3,"data":[{"id":');
       return;
     }
     if (faults.notJson?.includes(n)) {
@@ -391,7 +435,16 @@ export class AzureEndpoint {
       offset = token.o;
     }
     const page = rows.slice(offset, offset + top);
-    const more = offset + page.length < rows.length;
+    let more = offset + page.length < rows.length;
+    let next = more ? Buffer.from(JSON.stringify({ q: fingerprint, o: offset + page.length })).toString('base64') : undefined;
+    const loop = parsed.table === 'resources' ? faults.skipTokenLoop : undefined;
+    if (loop === 'repeat') {
+      next = typeof skipToken === 'string' ? skipToken : Buffer.from(JSON.stringify({ q: fingerprint, o: offset })).toString('base64');
+      more = true;
+    } else if (loop === 'chain') {
+      next = Buffer.from(JSON.stringify({ q: fingerprint, o: offset + page.length, n })).toString('base64');
+      more = true;
+    }
     const headers: Record<string, string> = { ...quota };
     if (faults.partialScope?.includes(n)) headers['x-ms-tenant-subscription-limit-hit'] = 'true';
     if (faults.malformed?.includes(n)) {
@@ -406,17 +459,31 @@ export class AzureEndpoint {
     send(
       200,
       {
-        totalRecords: rows.length,
+        ...(loop === 'repeat' ? {} : { totalRecords: rows.length }),
         count: page.length,
         data: resultFormat === 'table' ? asTable(page) : page,
         facets: [],
         resultTruncated: truncated ? 'true' : 'false',
-        ...(more && !truncated
-          ? { $skipToken: Buffer.from(JSON.stringify({ q: fingerprint, o: offset + page.length })).toString('base64') }
-          : {}),
+        ...(more && !truncated ? { $skipToken: next } : {}),
       },
       headers,
     );
+  }
+
+  /** Writes a JSON-looking body of `bytes` (or without end), respecting backpressure, until the client goes away. */
+  private async flood(response: ServerResponse, bytes = Number.POSITIVE_INFINITY): Promise<void> {
+    response.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+    const row = Buffer.from(`{"id":"/subscriptions/x/${'a'.repeat(1000)}","type":"t"},`);
+    let closed = false;
+    response.on('close', () => (closed = true));
+    response.write('{"data":[');
+    let sent = 0;
+    while (!closed && sent < bytes) {
+      sent += row.length;
+      this.oversizedBytesSent += row.length;
+      if (!response.write(row)) await new Promise<void>((resolve) => response.once('drain', resolve).once('close', resolve));
+    }
+    if (!closed) response.end('{}]}');
   }
 
   private arm(request: IncomingMessage, url: URL, send: (status: number, body: unknown) => void): void {
@@ -457,8 +524,9 @@ export class AzureEndpoint {
     const list = (items: Row[]): void => {
       const offset = Number(url.searchParams.get('$skiptoken') ?? '0');
       const page = items.slice(offset, offset + ARM_PAGE);
-      const next =
-        offset + ARM_PAGE < items.length
+      const next = this.faults.nextLinkLoop?.some((prefix) => lower.startsWith(prefix))
+        ? `${this.url}${url.pathname}${url.search}`
+        : offset + ARM_PAGE < items.length
           ? `${this.url}${url.pathname}?api-version=${apiVersion}&$skiptoken=${offset + ARM_PAGE}`
           : undefined;
       send(200, { value: page, ...(next ? { nextLink: next } : {}) });
