@@ -70,6 +70,16 @@ describe('defects the fuzzers found', () => {
   });
 });
 
+describe('defects the Terraform, Bicep and catalog fuzzers found', () => {
+  test('a count that reads its own resource leaves its instances unknown, not a stack overflow', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/self-count', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(0);
+    const document = JSON.parse(outcome.stdout) as { findings: { ruleId: string; status: string }[] };
+    expect(document.findings.filter((f) => f.ruleId === 'keyvault.rbac-authorization').map((f) => f.status)).toEqual(['fail']);
+  });
+});
+
 describe('defects found by hand-made hostile files', () => {
   test.each([
     ['rules', ['rules', 'test', 'fuzz/crashes/rule-yaml/alias-bomb.yaml'], 'fuzz/crashes/rule-yaml/alias-bomb.yaml:2:8  rule-invalid'],

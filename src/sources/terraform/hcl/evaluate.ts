@@ -433,7 +433,15 @@ export class ModuleInstance {
   instancesOf(resource: ModuleConfig['resources'][number]): { key: string | number | undefined; bindings: Bindings }[] | undefined {
     const id = `${resource.mode}.${resource.type}.${resource.name}`;
     if (this.instances.has(id)) return this.instances.get(id);
-    const list = this.expand(resource.body, resource.at);
+    // A `count` or `for_each` that reads its own resource: Terraform rejects the cycle; its instances stay unknown.
+    if (this.evaluating.includes(`instances:${id}`)) return undefined;
+    this.evaluating.push(`instances:${id}`);
+    let list;
+    try {
+      list = this.expand(resource.body, resource.at);
+    } finally {
+      this.evaluating.pop();
+    }
     this.instances.set(id, list);
     return list;
   }
