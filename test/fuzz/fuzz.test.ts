@@ -78,6 +78,15 @@ describe('defects the Terraform, Bicep and catalog fuzzers found', () => {
     const document = JSON.parse(outcome.stdout) as { findings: { ruleId: string; status: string }[] };
     expect(document.findings.filter((f) => f.ruleId === 'keyvault.rbac-authorization').map((f) => f.status)).toEqual(['fail']);
   });
+
+  test('a count of a hundred million is a located problem (at most 10,000 instances), not a hang', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/huge-count', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toContain(
+      'fixtures/terraform/config/huge-count/main.tf:1:1  terraform-expression-invalid  count is 100000000: keyscope evaluates at most 10000 instances of a block; the instances are unknown',
+    );
+  });
 });
 
 describe('defects found by hand-made hostile files', () => {

@@ -34,6 +34,13 @@ export interface EvaluatedResource {
 }
 
 /** Names of Terraform's meta-arguments and blocks: not resource arguments. */
+/**
+ * Instances of one block keyscope expands (Terraform sets no limit): a
+ * `count` of a billion would take unbounded time and memory, so more is
+ * a problem and the instances stay unknown.
+ */
+export const MAX_INSTANCES = 10_000;
+
 const META = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'provisioner', 'connection']);
 
 /** Attributes the azurerm provider computes: unknown until apply when the configuration does not set them. */
@@ -451,7 +458,21 @@ export class ModuleInstance {
     if ('count' in body) {
       const count = this.value(body['count'], new Map(), at);
       if (isUnknown(count)) return undefined;
-      return Array.from({ length: Number(count) }, (_, i) => ({ key: i, bindings: new Map([['count', { index: i }]]) }));
+      const n = typeof count === 'number' ? count : typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : NaN;
+      if (!Number.isInteger(n) || n < 0) {
+        const shown = typeof count === 'number' || typeof count === 'string' ? JSON.stringify(count) : `a ${count === null ? 'null' : typeof count}`;
+        this.problem('terraform-expression-invalid', `count must be a whole number of 0 or more, not ${shown}; the instances are unknown`, at);
+        return undefined;
+      }
+      if (n > MAX_INSTANCES) {
+        this.problem(
+          'terraform-expression-invalid',
+          `count is ${n}: keyscope evaluates at most ${MAX_INSTANCES} instances of a block; the instances are unknown`,
+          at,
+        );
+        return undefined;
+      }
+      return Array.from({ length: n }, (_, i) => ({ key: i, bindings: new Map([['count', { index: i }]]) }));
     }
     if ('for_each' in body) {
       const each = this.value(body['for_each'], new Map(), at);
