@@ -79,6 +79,15 @@ describe('defects the Terraform, Bicep and catalog fuzzers found', () => {
     expect(document.findings.filter((f) => f.ruleId === 'keyvault.rbac-authorization').map((f) => f.status)).toEqual(['fail']);
   });
 
+  test('a for_each over a list of objects is a located problem with the instances unknown, not an internal error', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/for-each-objects', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toContain(
+      'fixtures/terraform/config/for-each-objects/main.tf:1:1  terraform-expression-invalid  for_each takes a map or a set of strings, not a list holding more than strings; the instances are unknown',
+    );
+  });
+
   test('a count of a hundred million is a located problem (at most 10,000 instances), not a hang', async () => {
     const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/huge-count', '--format', 'json', '--quiet']);
     checkOutcome(outcome);

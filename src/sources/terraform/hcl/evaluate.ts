@@ -477,13 +477,25 @@ export class ModuleInstance {
     if ('for_each' in body) {
       const each = this.value(body['for_each'], new Map(), at);
       if (hasUnknown(each) && !isRecord(each)) return undefined;
+      // Terraform takes a map or a set of strings, nothing else: anything else is an error there, so unknown here, never no instances.
+      if (!(isRecord(each) || (Array.isArray(each) && each.every((item) => typeof item === 'string')))) {
+        const shown = Array.isArray(each) ? 'a list holding more than strings' : each === null ? 'null' : `a ${typeof each}`;
+        this.problem('terraform-expression-invalid', `for_each takes a map or a set of strings, not ${shown}; the instances are unknown`, at);
+        return undefined;
+      }
       const entries: [string, unknown][] = Array.isArray(each)
-        ? each.map((item) => [toText(item), item])
-        : isRecord(each)
-          ? Object.keys(each)
-              .sort()
-              .map((key) => [key, each[key]])
-          : [];
+        ? [...new Set(each as string[])].map((item) => [item, item])
+        : Object.keys(each)
+            .sort()
+            .map((key) => [key, each[key]]);
+      if (entries.length > MAX_INSTANCES) {
+        this.problem(
+          'terraform-expression-invalid',
+          `for_each has ${entries.length} elements: keyscope evaluates at most ${MAX_INSTANCES} instances of a block; the instances are unknown`,
+          at,
+        );
+        return undefined;
+      }
       return entries.map(([key, value]) => ({ key, bindings: new Map([['each', { key, value }]]) }));
     }
     return [{ key: undefined, bindings: new Map() }];
