@@ -88,6 +88,15 @@ describe('defects the Terraform, Bicep and catalog fuzzers found', () => {
     );
   });
 
+  test('a function called with too few arguments is a located problem, not an internal error; constructor() is not a function', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/function-arity', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toBe(
+      'fixtures/terraform/config/function-arity/main.tf:1:1  terraform-expression-invalid  ${lookup()}: lookup() takes 2 to 3 arguments, not 0; it is unknown\n',
+    );
+  });
+
   test('a count of a hundred million is a located problem (at most 10,000 instances), not a hang', async () => {
     const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/huge-count', '--format', 'json', '--quiet']);
     checkOutcome(outcome);

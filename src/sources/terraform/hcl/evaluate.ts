@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ExpressionSyntaxError, parseTemplate, type Expr } from './expression.js';
-import { EvaluationError, FUNCTIONS, toText } from './functions.js';
+import { ARITY, EvaluationError, FUNCTIONS, toText } from './functions.js';
 import type { Body, Declared, ModuleConfig } from './load.js';
 import { hasUnknown, isRecord, isUnknown, UNKNOWN } from './values.js';
 
@@ -252,7 +252,8 @@ export class ModuleInstance {
         return items.map((item) => ev(expr.each, new Map([...bindings, ['\u0000splat', item]])));
       }
       case 'call': {
-        const fn = FUNCTIONS[expr.name];
+        // Own names only: `constructor()` or `toString()` are not functions Terraform has.
+        const fn = Object.hasOwn(FUNCTIONS, expr.name) ? FUNCTIONS[expr.name] : undefined;
         if (!fn) return UNKNOWN; // not one keyscope evaluates: never guessed
         let args = expr.args.map((arg) => () => ev(arg));
         if (expr.expand && args.length) {
@@ -260,6 +261,11 @@ export class ModuleInstance {
           if (!Array.isArray(last)) return UNKNOWN;
           args = [...args.slice(0, -1), ...(last as unknown[]).map((item) => (): unknown => item)];
         }
+        const [fewest, most] = ARITY[expr.name]!;
+        if (args.length < fewest || args.length > most)
+          throw new EvaluationError(
+            `${expr.name}() takes ${fewest === most ? fewest : most === Infinity ? `at least ${fewest}` : `${fewest} to ${most}`} argument${most === 1 ? '' : 's'}, not ${args.length}`,
+          );
         return fn(args);
       }
       case 'tuple':

@@ -231,3 +231,48 @@ export const FUNCTIONS: Record<string, TerraformFunction> = {
     return items.length ? items[0] : null;
   }),
 };
+
+const MANY = Infinity;
+
+/** How many arguments each function takes (fewest, most), as Terraform checks before calling it ("Not enough function arguments"). */
+export const ARITY: Record<keyof typeof FUNCTIONS, readonly [number, number]> = {
+  format: [1, MANY],
+  lower: [1, 1],
+  upper: [1, 1],
+  title: [1, 1],
+  trimspace: [1, 1],
+  replace: [3, 3],
+  substr: [3, 3],
+  concat: [0, MANY],
+  merge: [0, MANY],
+  lookup: [2, 3],
+  coalesce: [1, MANY],
+  coalescelist: [1, MANY],
+  try: [1, MANY],
+  can: [1, 1],
+  length: [1, 1],
+  join: [2, MANY],
+  split: [2, 2],
+  tostring: [1, 1],
+  tonumber: [1, 1],
+  tobool: [1, 1],
+  tolist: [1, 1],
+  toset: [1, 1],
+  tomap: [1, 1],
+  keys: [1, 1],
+  values: [1, 1],
+  contains: [2, 2],
+  element: [2, 2],
+  flatten: [1, 1],
+  distinct: [1, 1],
+  zipmap: [2, 2],
+  range: [1, 3],
+  min: [1, MANY],
+  max: [1, MANY],
+  abs: [1, 1],
+  jsonencode: [1, 1],
+  jsondecode: [1, 1],
+  startswith: [2, 2],
+  endswith: [2, 2],
+  one: [1, 1],
+};
