@@ -97,6 +97,15 @@ describe('defects the Terraform, Bicep and catalog fuzzers found', () => {
     );
   });
 
+  test('a format width of a billion or a precision of 200 is a located problem, and a regular expression in replace() is unknown, never run', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/string-bombs', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(3);
+    const at = 'fixtures/terraform/config/string-bombs/main.tf:2:1  terraform-expression-invalid';
+    const why = 'format: a width over 10000 or a precision over 100 is not evaluated; it is unknown';
+    expect(outcome.stderr).toBe(`${at}  \${format("%.200f", 1)}: ${why}\n${at}  \${format("%999999999s", "x")}: ${why}\n`);
+  });
+
   test('a count of a hundred million is a located problem (at most 10,000 instances), not a hang', async () => {
     const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/huge-count', '--format', 'json', '--quiet']);
     checkOutcome(outcome);

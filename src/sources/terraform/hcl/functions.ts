@@ -24,6 +24,9 @@ const strict =
     return values.some(hasUnknown) ? UNKNOWN : body(values);
   };
 
+/** The widest `format` field keyscope builds: a width of a billion would be a string of a billion characters. */
+const MAX_WIDTH = 10_000;
+
 /** `format`'s verbs: `%s`, `%d`, `%v`, `%q`, `%f`, `%t`, `%%`, with widths and precision. */
 function format(spec: string, values: unknown[]): string {
   let next = 0;
@@ -31,6 +34,8 @@ function format(spec: string, values: unknown[]): string {
     /%(\[\d+\])?([-+ #0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g,
     (_all, index: string | undefined, flags: string, width, precision, verb: string) => {
       if (verb === '%') return '%';
+      if (Number(width) > MAX_WIDTH || Number(precision) > 100)
+        throw new EvaluationError(`format: a width over ${MAX_WIDTH} or a precision over 100 is not evaluated`);
       const at = index ? Number(index.slice(1, -1)) - 1 : next++;
       if (at >= values.length) throw new EvaluationError('format: not enough arguments');
       const value = values[at];
@@ -86,8 +91,9 @@ export const FUNCTIONS: Record<string, TerraformFunction> = {
   trimspace: strict(([s]) => toText(s).trim()),
   replace: strict(([s, find, by]) => {
     const pattern = toText(find);
-    const regex = /^\/(.*)\/$/.exec(pattern);
-    return regex ? toText(s).replace(new RegExp(regex[1]!, 'g'), toText(by)) : toText(s).split(pattern).join(toText(by));
+    // Terraform runs RE2 patterns; JavaScript's engine reads them differently and can take exponential time: unknown, never guessed.
+    if (/^\/.*\/$/.test(pattern)) return UNKNOWN;
+    return toText(s).split(pattern).join(toText(by));
   }),
   substr: strict(([s, offset, length]) => {
     const text = [...toText(s)];
