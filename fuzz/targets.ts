@@ -242,7 +242,7 @@ const FUNCTIONS = [
 ];
 
 /** Template expressions built from the language's grammar (with the odd ill-formed one). */
-const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
+export const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.string({ maxLength: 12 }).map((s) => `'${s.replaceAll("'", "''")}'`),
