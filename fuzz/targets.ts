@@ -332,21 +332,27 @@ const hclExpression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) =>
       '"${var.v}-${local.a}"',
       '"%{for x in var.m}${x}%{endfor}"',
     ),
-    fc.tuple(fc.constantFrom(...Object.keys(HCL_FUNCTIONS), 'nosuchfunction', 'file', 'templatefile'), fc.array(tie('expr'), { maxLength: 3 }), fc.boolean()).map(
-      ([name, args, expand]) => `${name}(${args.join(', ')}${expand && args.length ? '...' : ''})`,
-    ),
+    fc
+      .tuple(
+        fc.constantFrom(...Object.keys(HCL_FUNCTIONS), 'nosuchfunction', 'file', 'templatefile'),
+        fc.array(tie('expr'), { maxLength: 3 }),
+        fc.boolean(),
+      )
+      .map(([name, args, expand]) => `${name}(${args.join(', ')}${expand && args.length ? '...' : ''})`),
     fc.tuple(tie('expr'), tie('expr')).map(([list, body]) => `[for x in ${list} : ${body}]`),
     fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([map, key, cond]) => `{for k, x in ${map} : ${key} => x if ${cond}}`),
     fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([c, a, b]) => `${c} ? ${a} : ${b}`),
-    fc.tuple(tie('expr'), fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '>=', '&&', '||'), tie('expr')).map(
-      ([a, op, b]) => `(${a} ${op} ${b})`,
-    ),
+    fc
+      .tuple(tie('expr'), fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '>=', '&&', '||'), tie('expr'))
+      .map(([a, op, b]) => `(${a} ${op} ${b})`),
     fc.tuple(fc.constantFrom('!', '-'), tie('expr')).map(([op, a]) => `${op}${a}`),
-    fc.tuple(tie('expr'), fc.constantFrom('[0]', '[-1]', '["k"]', '.name', '[*].name', '.*', '[999999999]')).map(([e, tail]) => `${e}${tail}`),
+    fc
+      .tuple(tie('expr'), fc.constantFrom('[0]', '[-1]', '["k"]', '.name', '[*].name', '.*', '[999999999]'))
+      .map(([e, tail]) => `${e}${tail}`),
     fc.array(tie('expr'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
-    fc.array(fc.tuple(fc.constantFrom('a', 'k', '__proto__', 'constructor', 'name'), tie('expr')), { maxLength: 3 }).map(
-      (entries) => `{ ${entries.map(([k, v]) => `${k} = ${v}`).join(', ')} }`,
-    ),
+    fc
+      .array(fc.tuple(fc.constantFrom('a', 'k', '__proto__', 'constructor', 'name'), tie('expr')), { maxLength: 3 })
+      .map((entries) => `{ ${entries.map(([k, v]) => `${k} = ${v}`).join(', ')} }`),
   ),
 })).expr;
 
@@ -575,7 +581,12 @@ export const TARGETS: readonly FuzzTarget[] = [
   {
     name: 'terraform-config',
     reads: 'Terraform configurations (--terraform DIR): .tf files, terraform.tfvars and local modules, evaluated',
-    inputs: (seeds) => fc.oneof(mutated(seeds), hclConfiguration, hclConfiguration.chain((text) => mutated([text]))),
+    inputs: (seeds) =>
+      fc.oneof(
+        mutated(seeds),
+        hclConfiguration,
+        hclConfiguration.chain((text) => mutated([text])),
+      ),
     check: async (input) => void (await checkCliFiles(input, 'main.tf', ['scan', '--terraform', '{dir}', '--format', 'json', '--quiet'])),
   },
   {

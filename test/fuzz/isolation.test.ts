@@ -30,10 +30,18 @@ const hostileValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) 
     fc.constantFrom('', '[concat(', '[[x]', "[parameters('nope')]", '\u0000', '\ud800', 1e308, -0, Number.MAX_SAFE_INTEGER + 2),
     fc.array(tie('value'), { maxLength: 3 }),
     fc
-      .array(fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', 'keySource', 'encryption', 'keyVaultProperties', 'id', 'type'), tie('value')), {
-        maxLength: 3,
-      })
-      .map((entries) => JSON.parse(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v ?? null)}`).join(',')}}`) as unknown),
+      .array(
+        fc.tuple(
+          fc.constantFrom('__proto__', 'constructor', 'prototype', 'keySource', 'encryption', 'keyVaultProperties', 'id', 'type'),
+          tie('value'),
+        ),
+        {
+          maxLength: 3,
+        },
+      )
+      .map(
+        (entries) => JSON.parse(`{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v ?? null)}`).join(',')}}`) as unknown,
+      ),
   ),
 })).value;
 
@@ -93,7 +101,7 @@ describe('one hostile member changes no finding on another resource', () => {
       hostile !== null && typeof hostile === 'object' && 'type' in hostile
         ? {
             ...(hostile as Record<string, unknown>),
-            id: `/subscriptions/${HOSTILE_SUBSCRIPTION}/resourceGroups/rg-hostile/providers/${String((hostile as { type: unknown }).type)}/hostile-${String((hostile as unknown as { name: unknown }).name)}`,
+            id: `/subscriptions/${HOSTILE_SUBSCRIPTION}/resourceGroups/rg-hostile/providers/${String(hostile.type)}/hostile-${String((hostile as unknown as { name: unknown }).name)}`,
             subscriptionId: HOSTILE_SUBSCRIPTION,
             resourceGroup: 'rg-hostile',
           }
@@ -112,7 +120,13 @@ describe('one hostile member changes no finding on another resource', () => {
   propTest.prop(
     [
       fc.record({
-        type: fc.constantFrom('Microsoft.KeyVault/vaults', 'Microsoft.Storage/storageAccounts', 'Microsoft.KeyVault/vaults/keys', 'Microsoft.Resources/deployments', 'Microsoft.Compute/disks'),
+        type: fc.constantFrom(
+          'Microsoft.KeyVault/vaults',
+          'Microsoft.Storage/storageAccounts',
+          'Microsoft.KeyVault/vaults/keys',
+          'Microsoft.Resources/deployments',
+          'Microsoft.Compute/disks',
+        ),
         name: expression,
         property: expression,
         condition: fc.option(expression, { nil: undefined }),
@@ -148,7 +162,14 @@ describe('one hostile member changes no finding on another resource', () => {
   propTest.prop(
     [
       fc.record({
-        type: fc.constantFrom('azurerm_key_vault', 'azurerm_storage_account', 'azurerm_key_vault_key', 'azurerm_managed_disk', 'azurerm_mssql_server', 'azurerm_hostile'),
+        type: fc.constantFrom(
+          'azurerm_key_vault',
+          'azurerm_storage_account',
+          'azurerm_key_vault_key',
+          'azurerm_managed_disk',
+          'azurerm_mssql_server',
+          'azurerm_hostile',
+        ),
         after: hostileValue,
         afterUnknown: hostileValue,
         actions: fc.constantFrom(['create'], ['update'], ['delete'], ['no-op'], ['create', 'delete'], 'create', null),
@@ -166,7 +187,10 @@ describe('one hostile member changes no finding on another resource', () => {
       change: {
         actions: hostile.actions,
         before: null,
-        after: hostile.after !== null && typeof hostile.after === 'object' && !Array.isArray(hostile.after) ? { name: 'hostile', ...hostile.after } : hostile.after,
+        after:
+          hostile.after !== null && typeof hostile.after === 'object' && !Array.isArray(hostile.after)
+            ? { name: 'hostile', ...hostile.after }
+            : hostile.after,
         after_unknown: hostile.afterUnknown,
       },
     };

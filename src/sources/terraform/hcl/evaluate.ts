@@ -466,8 +466,13 @@ export class ModuleInstance {
       if (isUnknown(count)) return undefined;
       const n = typeof count === 'number' ? count : typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : NaN;
       if (!Number.isInteger(n) || n < 0) {
-        const shown = typeof count === 'number' || typeof count === 'string' ? JSON.stringify(count) : `a ${count === null ? 'null' : typeof count}`;
-        this.problem('terraform-expression-invalid', `count must be a whole number of 0 or more, not ${shown}; the instances are unknown`, at);
+        const shown =
+          typeof count === 'number' || typeof count === 'string' ? JSON.stringify(count) : `a ${count === null ? 'null' : typeof count}`;
+        this.problem(
+          'terraform-expression-invalid',
+          `count must be a whole number of 0 or more, not ${shown}; the instances are unknown`,
+          at,
+        );
         return undefined;
       }
       if (n > MAX_INSTANCES) {
@@ -486,11 +491,15 @@ export class ModuleInstance {
       // Terraform takes a map or a set of strings, nothing else: anything else is an error there, so unknown here, never no instances.
       if (!(isRecord(each) || (Array.isArray(each) && each.every((item) => typeof item === 'string')))) {
         const shown = Array.isArray(each) ? 'a list holding more than strings' : each === null ? 'null' : `a ${typeof each}`;
-        this.problem('terraform-expression-invalid', `for_each takes a map or a set of strings, not ${shown}; the instances are unknown`, at);
+        this.problem(
+          'terraform-expression-invalid',
+          `for_each takes a map or a set of strings, not ${shown}; the instances are unknown`,
+          at,
+        );
         return undefined;
       }
       const entries: [string, unknown][] = Array.isArray(each)
-        ? [...new Set(each as string[])].map((item) => [item, item])
+        ? [...new Set(each)].map((item) => [item, item])
         : Object.keys(each)
             .sort()
             .map((key) => [key, each[key]]);
