@@ -6,6 +6,7 @@ import { runKeyscope, checkOutcome } from '../../fuzz/harness.js';
 import { corpusDir, crashesDir, seedsOf, TARGETS, target } from '../../fuzz/targets.js';
 import type { ScanProblem } from '../../src/model/index.js';
 import { scanTemplate } from '../../src/sources/arm/index.js';
+import { readBicep } from '../../src/sources/bicep/bicep-text.js';
 
 /** The committed inputs, by target: seeds and every input that ever broke a target. */
 function committed(folder: string): [string, string, string][] {
@@ -104,6 +105,13 @@ describe('defects the Terraform, Bicep and catalog fuzzers found', () => {
     const at = 'fixtures/terraform/config/string-bombs/main.tf:2:1  terraform-expression-invalid';
     const why = 'format: a width over 10000 or a precision over 100 is not evaluated; it is unknown';
     expect(outcome.stderr).toBe(`${at}  \${format("%.200f", 1)}: ${why}\n${at}  \${format("%999999999s", "x")}: ${why}\n`);
+  });
+
+  test.each([
+    ['objects twenty thousand deep', "resource disk 'Microsoft.Compute/disks@2023-04-02' = {\n  properties: " + '{a: '.repeat(20_000), 1],
+    ['string interpolations ten thousand deep', "var x = '" + "${'".repeat(10_000), 0],
+  ])('Bicep text with %s is read (what is deeper than 64 left unread), not a stack overflow', (_what, source, declarations) => {
+    expect(readBicep(source).declarations.length).toBe(declarations);
   });
 
   test('a count of a hundred million is a located problem (at most 10,000 instances), not a hang', async () => {
