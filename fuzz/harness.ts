@@ -4,7 +4,7 @@
  * with no uncaught exception, no stack trace or internal error on stderr,
  * and no change to `Object.prototype` (or `Array.prototype`).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,16 +93,65 @@ export function checkOutcome(outcome: CliOutcome): void {
  * (`{file}` stands for its path) and checks the invariant.
  */
 export async function checkCli(name: string, input: string, args: readonly string[]): Promise<CliOutcome> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'keyscope-fuzz-'));
-  try {
+  return inFolder(new Map([[name, input]]), async (dir) => {
     const file = path.join(dir, name);
-    writeFileSync(file, input);
     const outcome = await timed(Buffer.byteLength(input), () => runKeyscope(args.map((arg) => arg.replaceAll('{file}', file))));
     checkOutcome(outcome);
     return outcome;
+  });
+}
+
+/** A relative path a multi-file input may name: plain segments, no `..`, nothing absolute. */
+const SAFE_PATH = /^(?!.*(?:^|\/)\.\.?(?:\/|$))[\w.-]+(?:\/[\w.-]+)*$/;
+
+/**
+ * Several files in one input, so one string can be mutated as a whole: the
+ * text up to the first `//// PATH` line is `first`; each such line starts
+ * the file at PATH (a comment in HCL and Bicep alike). Lines naming a path
+ * outside the folder are kept as text.
+ */
+export function filesOf(input: string, first: string): Map<string, string> {
+  const files = new Map<string, string>();
+  let name = first;
+  let lines: string[] = [];
+  for (const line of input.split('\n')) {
+    const header = /^\/\/\/\/ (\S+)\s*$/.exec(line);
+    if (header && SAFE_PATH.test(header[1]!) && header[1]!.length < 200) {
+      files.set(name, (files.get(name) ?? '') + lines.join('\n'));
+      name = header[1]!;
+      lines = [];
+    } else lines.push(line);
+  }
+  files.set(name, (files.get(name) ?? '') + lines.join('\n'));
+  return files;
+}
+
+/** Writes `files` into a fresh folder, runs `work` on it, removes it. */
+export async function inFolder<T>(files: ReadonlyMap<string, string>, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyscope-fuzz-'));
+  try {
+    for (const [name, text] of files) {
+      const file = path.join(dir, name);
+      try {
+        mkdirSync(path.dirname(file), { recursive: true });
+        writeFileSync(file, text);
+      } catch {
+        // A name that collides with a folder of another file: the input simply lacks that file.
+      }
+    }
+    return await work(dir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Like checkCli, for a multi-file input (see filesOf); `{dir}` in `args` stands for the folder. */
+export async function checkCliFiles(input: string, first: string, args: readonly string[]): Promise<CliOutcome> {
+  return inFolder(filesOf(input, first), async (dir) => {
+    const outcome = await timed(Buffer.byteLength(input), () => runKeyscope(args.map((arg) => arg.replaceAll('{dir}', dir))));
+    checkOutcome(outcome);
+    return outcome;
+  });
 }
 
 /**

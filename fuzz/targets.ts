@@ -4,8 +4,7 @@
  * input generator (seeds mutated, or values built from the format's
  * grammar), and a check that holds it to the invariant of harness.ts.
  *
- * To add a target (the Bicep location mapper and the Terraform HCL evaluator
- * when they land): a row here and a folder of seeds under fuzz/corpus.
+ * To add a target: a row here and a folder of seeds under fuzz/corpus.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,7 +15,12 @@ import { scanTemplate } from '../src/sources/arm/scan-template.js';
 import { TemplateError } from '../src/sources/arm/values.js';
 import { scanResourceBlocks } from '../src/sources/terraform/hcl-blocks.js';
 import { readPlan } from '../src/sources/terraform/plan-document.js';
-import { checkCli, checkDirect, FuzzDefect, root } from './harness.js';
+import { loadCatalog } from '../src/catalog/load.js';
+import type { ScanProblem } from '../src/model/index.js';
+import type { BicepCompiler } from '../src/sources/bicep/bicep-cli.js';
+import { BicepSource } from '../src/sources/bicep/bicep-source.js';
+import { FUNCTIONS as HCL_FUNCTIONS } from '../src/sources/terraform/hcl/functions.js';
+import { checkCli, checkCliFiles, checkDirect, filesOf, FuzzDefect, inFolder, root, timed, checkPrototypes } from './harness.js';
 
 /** One fuzz target. */
 export interface FuzzTarget {
@@ -238,7 +242,7 @@ const FUNCTIONS = [
 ];
 
 /** Template expressions built from the language's grammar (with the odd ill-formed one). */
-const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
+export const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
   expr: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     fc.string({ maxLength: 12 }).map((s) => `'${s.replaceAll("'", "''")}'`),
@@ -298,6 +302,160 @@ async function checkTemplate(input: string, parameters?: string): Promise<void> 
 }
 
 const examples = (file: string): string => path.join(root, file);
+
+/** Terraform expressions built from the language's grammar: references, functions, for, splats, conditionals, templates. */
+const hclExpression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
+  expr: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.string({ maxLength: 10 }).map((s) => JSON.stringify(s)),
+    fc.oneof(fc.integer({ min: -1_000_000_000, max: 1_000_000_000 }), fc.double()).map(String),
+    fc.constantFrom(
+      'true',
+      'false',
+      'null',
+      'var.v',
+      'var.m',
+      'var.missing',
+      'local.a',
+      'local.b',
+      'local.c',
+      'count.index',
+      'each.key',
+      'each.value',
+      'module.m.out',
+      'module.m',
+      'azurerm_key_vault.g',
+      'azurerm_key_vault.g[0].name',
+      'data.azurerm_client_config.c.tenant_id',
+      'path.module',
+      'self',
+      '"${var.v}-${local.a}"',
+      '"%{for x in var.m}${x}%{endfor}"',
+    ),
+    fc
+      .tuple(
+        fc.constantFrom(...Object.keys(HCL_FUNCTIONS), 'nosuchfunction', 'file', 'templatefile'),
+        fc.array(tie('expr'), { maxLength: 3 }),
+        fc.boolean(),
+      )
+      .map(([name, args, expand]) => `${name}(${args.join(', ')}${expand && args.length ? '...' : ''})`),
+    fc.tuple(tie('expr'), tie('expr')).map(([list, body]) => `[for x in ${list} : ${body}]`),
+    fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([map, key, cond]) => `{for k, x in ${map} : ${key} => x if ${cond}}`),
+    fc.tuple(tie('expr'), tie('expr'), tie('expr')).map(([c, a, b]) => `${c} ? ${a} : ${b}`),
+    fc
+      .tuple(tie('expr'), fc.constantFrom('+', '-', '*', '/', '%', '==', '!=', '<', '>=', '&&', '||'), tie('expr'))
+      .map(([a, op, b]) => `(${a} ${op} ${b})`),
+    fc.tuple(fc.constantFrom('!', '-'), tie('expr')).map(([op, a]) => `${op}${a}`),
+    fc
+      .tuple(tie('expr'), fc.constantFrom('[0]', '[-1]', '["k"]', '.name', '[*].name', '.*', '[999999999]'))
+      .map(([e, tail]) => `${e}${tail}`),
+    fc.array(tie('expr'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
+    fc
+      .array(fc.tuple(fc.constantFrom('a', 'k', '__proto__', 'constructor', 'name'), tie('expr')), { maxLength: 3 })
+      .map((entries) => `{ ${entries.map(([k, v]) => `${k} = ${v}`).join(', ')} }`),
+  ),
+})).expr;
+
+/** A root module, a local module and a tfvars file written around generated expressions (see filesOf). */
+const hclConfiguration: fc.Arbitrary<string> = fc
+  .record({
+    v: hclExpression,
+    m: hclExpression,
+    a: hclExpression,
+    b: hclExpression,
+    c: hclExpression,
+    repeat: fc.constantFrom('count', 'for_each', 'none'),
+    repeatBy: hclExpression,
+    name: hclExpression,
+    purge: hclExpression,
+    moduleInput: hclExpression,
+    moduleBody: hclExpression,
+    tfvar: hclExpression,
+  })
+  .map(
+    (e) => `variable "v" {
+  default = ${e.v}
+}
+variable "m" {
+  default = ${e.m}
+}
+locals {
+  a = ${e.a}
+  b = ${e.b}
+  c = ${e.c}
+}
+data "azurerm_client_config" "c" {}
+resource "azurerm_key_vault" "g" {
+${e.repeat === 'none' ? '' : `  ${e.repeat} = ${e.repeatBy}\n`}  name                     = ${e.name}
+  location                 = "westeurope"
+  resource_group_name      = "rg"
+  tenant_id                = data.azurerm_client_config.c.tenant_id
+  sku_name                 = "premium"
+  purge_protection_enabled = ${e.purge}
+}
+module "m" {
+  source = "./modules/m"
+  x      = ${e.moduleInput}
+}
+//// modules/m/main.tf
+variable "x" {}
+resource "azurerm_key_vault" "inner" {
+  name                     = ${e.moduleBody}
+  location                 = "westeurope"
+  resource_group_name      = "rg"
+  tenant_id                = "00000000-0000-0000-0000-000000000000"
+  sku_name                 = var.x
+  purge_protection_enabled = true
+}
+output "out" {
+  value = var.x
+}
+//// terraform.tfvars
+v = ${e.tfvar}
+`,
+  );
+
+/** A stand-in for the Bicep CLI: `build` gives the input's `main.json`, as a real compile of its `main.bicep` would. */
+function compiledBy(files: ReadonlyMap<string, string>): BicepCompiler {
+  const text = files.get('main.json') ?? '';
+  return {
+    build: () => Promise.resolve({ ok: true, text }),
+    buildParams: () => Promise.resolve({ ok: false, message: 'no parameters', diagnostics: [] }),
+  } as unknown as BicepCompiler;
+}
+
+/**
+ * The Bicep source past its compile: the template evaluator on the compiled
+ * JSON, then the Bicep text reader and location mapper placing each record
+ * and problem in the (mutated) .bicep text and its local modules.
+ */
+async function checkBicep(input: string): Promise<void> {
+  const files = filesOf(input, 'main.bicep');
+  await inFolder(files, async (dir) => {
+    const problems: ScanProblem[] = [];
+    const source = new BicepSource({ path: path.join(dir, 'main.bicep'), file: 'main.bicep' }, [], compiledBy(files));
+    await timed(Buffer.byteLength(input), async () => {
+      try {
+        for await (const batch of source.batches({ report: (problem: ScanProblem) => problems.push(problem) })) void batch;
+      } catch (error) {
+        throw new FuzzDefect(`uncaught ${(error as Error)?.constructor?.name}: ${(error as Error)?.message}`, { cause: error });
+      }
+    });
+    const internal = problems.find((p) => /could not evaluate/.test(p.message));
+    if (internal) throw new FuzzDefect(`an internal error was reported: ${internal.message}`);
+    for (const p of problems)
+      if (p.line !== undefined && !(Number.isInteger(p.line) && p.line >= 1 && Number.isInteger(p.column) && (p.column ?? 0) >= 1))
+        throw new FuzzDefect(`a problem placed at line ${p.line}, column ${p.column}: ${p.message}`);
+  });
+  checkPrototypes();
+}
+
+/** The catalog loader on a folder of one (mutated) service file: every problem is a located error, never a throw. */
+async function checkCatalog(input: string): Promise<void> {
+  await inFolder(new Map([['service.yaml', input]]), (dir) =>
+    checkDirect(input, () => loadCatalog(dir, { useBundle: false }).catalog.keyConsumers(), []),
+  );
+}
 
 export const TARGETS: readonly FuzzTarget[] = [
   {
@@ -419,6 +577,29 @@ export const TARGETS: readonly FuzzTarget[] = [
         'json',
         '--quiet',
       ])),
+  },
+  {
+    name: 'terraform-config',
+    reads: 'Terraform configurations (--terraform DIR): .tf files, terraform.tfvars and local modules, evaluated',
+    inputs: (seeds) =>
+      fc.oneof(
+        mutated(seeds),
+        hclConfiguration,
+        hclConfiguration.chain((text) => mutated([text])),
+      ),
+    check: async (input) => void (await checkCliFiles(input, 'main.tf', ['scan', '--terraform', '{dir}', '--format', 'json', '--quiet'])),
+  },
+  {
+    name: 'bicep-locate',
+    reads: 'Bicep text (mutated) with its compiled JSON: the Bicep text reader and location mapper',
+    inputs: mutated,
+    check: checkBicep,
+  },
+  {
+    name: 'catalog',
+    reads: 'service catalog files (YAML): the loader and its schema',
+    inputs: mutated,
+    check: checkCatalog,
   },
 ];
 

@@ -6,6 +6,7 @@ import { runKeyscope, checkOutcome } from '../../fuzz/harness.js';
 import { corpusDir, crashesDir, seedsOf, TARGETS, target } from '../../fuzz/targets.js';
 import type { ScanProblem } from '../../src/model/index.js';
 import { scanTemplate } from '../../src/sources/arm/index.js';
+import { readBicep } from '../../src/sources/bicep/bicep-text.js';
 
 /** The committed inputs, by target: seeds and every input that ever broke a target. */
 function committed(folder: string): [string, string, string][] {
@@ -67,6 +68,59 @@ describe('defects the fuzzers found', () => {
         /^template-invalid .*: (uriComponentToString|dataUriToString)\(\): the text holds a malformed %-escape$/.test(p),
       ),
     ).toBe(true);
+  });
+});
+
+describe('defects the Terraform, Bicep and catalog fuzzers found', () => {
+  test('a count that reads its own resource leaves its instances unknown, not a stack overflow', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/self-count', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(0);
+    const document = JSON.parse(outcome.stdout) as { findings: { ruleId: string; status: string }[] };
+    expect(document.findings.filter((f) => f.ruleId === 'keyvault.rbac-authorization').map((f) => f.status)).toEqual(['fail']);
+  });
+
+  test('a for_each over a list of objects is a located problem with the instances unknown, not an internal error', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/for-each-objects', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toContain(
+      'fixtures/terraform/config/for-each-objects/main.tf:1:1  terraform-expression-invalid  for_each takes a map or a set of strings, not a list holding more than strings; the instances are unknown',
+    );
+  });
+
+  test('a function called with too few arguments is a located problem, not an internal error; constructor() is not a function', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/function-arity', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toBe(
+      'fixtures/terraform/config/function-arity/main.tf:1:1  terraform-expression-invalid  ${lookup()}: lookup() takes 2 to 3 arguments, not 0; it is unknown\n',
+    );
+  });
+
+  test('a format width of a billion or a precision of 200 is a located problem, and a regular expression in replace() is unknown, never run', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/string-bombs', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(3);
+    const at = 'fixtures/terraform/config/string-bombs/main.tf:2:1  terraform-expression-invalid';
+    const why = 'format: a width over 10000 or a precision over 100 is not evaluated; it is unknown';
+    expect(outcome.stderr).toBe(`${at}  \${format("%.200f", 1)}: ${why}\n${at}  \${format("%999999999s", "x")}: ${why}\n`);
+  });
+
+  test.each([
+    ['objects twenty thousand deep', "resource disk 'Microsoft.Compute/disks@2023-04-02' = {\n  properties: " + '{a: '.repeat(20_000), 1],
+    ['string interpolations ten thousand deep', "var x = '" + "${'".repeat(10_000), 0],
+  ])('Bicep text with %s is read (what is deeper than 64 left unread), not a stack overflow', (_what, source, declarations) => {
+    expect(readBicep(source).declarations.length).toBe(declarations);
+  });
+
+  test('a count of a hundred million is a located problem (at most 10,000 instances), not a hang', async () => {
+    const outcome = await runKeyscope(['scan', '--terraform', 'fixtures/terraform/config/huge-count', '--format', 'json', '--quiet']);
+    checkOutcome(outcome);
+    expect(outcome.code).toBe(3);
+    expect(outcome.stderr).toContain(
+      'fixtures/terraform/config/huge-count/main.tf:1:1  terraform-expression-invalid  count is 100000000: keyscope evaluates at most 10000 instances of a block; the instances are unknown',
+    );
   });
 });
 

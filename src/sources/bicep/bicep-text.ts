@@ -72,7 +72,7 @@ function tokenize(source: string): Token[] {
     lineStart = offset + 1;
   };
   /** Skips a string starting at `start` (its opening quote); returns the offset after it and its literal value, if any. */
-  const skipString = (start: number): { end: number; literal?: string } => {
+  const skipString = (start: number, nesting = 0): { end: number; literal?: string } => {
     if (source.startsWith("'''", start)) {
       // Multi-line strings have no escapes and no interpolation.
       let j = start + 3;
@@ -94,7 +94,7 @@ function tokenize(source: string): Token[] {
         return { end: j + 1, ...(interpolated ? {} : { literal: value }) };
       } else if (c === '$' && source[j + 1] === '{') {
         interpolated = true;
-        j = skipInterpolation(j + 2);
+        j = skipInterpolation(j + 2, nesting);
       } else {
         // An unclosed string ends at the line, as Bicep recovers; the line break is the caller's.
         if (c === '\n') return { end: j };
@@ -105,13 +105,18 @@ function tokenize(source: string): Token[] {
     return { end: j };
   };
   /** Skips an interpolation's expression up to its closing brace; strings inside it may hold braces. */
-  const skipInterpolation = (start: number): number => {
+  const skipInterpolation = (start: number, nesting: number): number => {
     let depth = 1;
     let j = start;
     while (j < source.length) {
       const c = source[j]!;
       if (c === "'") {
-        j = skipString(j).end;
+        // Strings in interpolations in strings...: past MAX_DEPTH one is skipped to its quote, so no input overflows the stack.
+        if (nesting < MAX_DEPTH) j = skipString(j, nesting + 1).end;
+        else {
+          const quote = source.indexOf("'", j + 1);
+          j = quote < 0 ? source.length : quote + 1;
+        }
         continue;
       }
       if (c === '\n') newline(j);
@@ -158,6 +163,9 @@ function tokenize(source: string): Token[] {
 }
 
 const OPEN: Record<string, string> = { '{': '}', '[': ']', '(': ')' };
+
+/** Nesting of objects, arrays and string interpolations read: deeper is left unread (placed at its declaration). */
+const MAX_DEPTH = 64;
 
 /** Reads the declarations, params and property keys of a Bicep file. */
 export function readBicep(source: string): BicepText {
@@ -261,8 +269,10 @@ export function readBicep(source: string): BicepText {
   };
 
   /** Parses an object literal whose `{` is at `open`; `owner` names the resource whose body it is (for nested resources). */
-  const object = (open: number, owner?: string): BicepObject => {
+  const object = (open: number, owner?: string, depth = 0): BicepObject => {
     const entries = new Map<string, BicepEntry>();
+    // Deeper than any property keyscope places: left unread, so no input overflows the stack.
+    if (depth > MAX_DEPTH) return { kind: 'object', entries };
     const end = close(open);
     let j = open + 1;
     while (j < end) {
@@ -281,7 +291,11 @@ export function readBicep(source: string): BicepText {
       if (keyText !== undefined && isPunct(j + 1, ':')) {
         const entry: BicepEntry = { key: keyText, line: t.line, column: t.column };
         const valueAt = j + 2;
-        const value = isPunct(valueAt, '{') ? object(valueAt) : isPunct(valueAt, '[') ? array(valueAt) : undefined;
+        const value = isPunct(valueAt, '{')
+          ? object(valueAt, undefined, depth + 1)
+          : isPunct(valueAt, '[')
+            ? array(valueAt, depth + 1)
+            : undefined;
         if (value) entry.value = value;
         if (!entries.has(keyText.toLowerCase())) entries.set(keyText.toLowerCase(), entry);
         j = endOfValue(valueAt, end);
@@ -293,8 +307,9 @@ export function readBicep(source: string): BicepText {
   };
 
   /** Parses an array literal whose `[` is at `open`. A `for` expression's items are not literal: none. */
-  const array = (open: number): BicepArray => {
+  const array = (open: number, depth = 0): BicepArray => {
     const items: BicepArray['items'] = [];
+    if (depth > MAX_DEPTH) return { kind: 'array', items };
     const end = close(open);
     let j = skipNewlines(open + 1);
     if (tokens[j]?.kind === 'ident' && tokens[j]!.text === 'for') return { kind: 'array', items };
@@ -306,7 +321,7 @@ export function readBicep(source: string): BicepText {
         continue;
       }
       const t = tokens[j]!;
-      const value = isPunct(j, '{') ? object(j) : isPunct(j, '[') ? array(j) : undefined;
+      const value = isPunct(j, '{') ? object(j, undefined, depth + 1) : isPunct(j, '[') ? array(j, depth + 1) : undefined;
       items.push({ line: t.line, column: t.column, ...(value ? { value } : {}) });
       j = Math.max(endOfValue(j, end), j + 1);
     }

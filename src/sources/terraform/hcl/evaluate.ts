@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ExpressionSyntaxError, parseTemplate, type Expr } from './expression.js';
-import { EvaluationError, FUNCTIONS, toText } from './functions.js';
+import { ARITY, EvaluationError, FUNCTIONS, toText } from './functions.js';
 import type { Body, Declared, ModuleConfig } from './load.js';
 import { hasUnknown, isRecord, isUnknown, UNKNOWN } from './values.js';
 
@@ -34,6 +34,13 @@ export interface EvaluatedResource {
 }
 
 /** Names of Terraform's meta-arguments and blocks: not resource arguments. */
+/**
+ * Instances of one block keyscope expands (Terraform sets no limit): a
+ * `count` of a billion would take unbounded time and memory, so more is
+ * a problem and the instances stay unknown.
+ */
+export const MAX_INSTANCES = 10_000;
+
 const META = new Set(['count', 'for_each', 'provider', 'depends_on', 'lifecycle', 'provisioner', 'connection']);
 
 /** Attributes the azurerm provider computes: unknown until apply when the configuration does not set them. */
@@ -245,7 +252,8 @@ export class ModuleInstance {
         return items.map((item) => ev(expr.each, new Map([...bindings, ['\u0000splat', item]])));
       }
       case 'call': {
-        const fn = FUNCTIONS[expr.name];
+        // Own names only: `constructor()` or `toString()` are not functions Terraform has.
+        const fn = Object.hasOwn(FUNCTIONS, expr.name) ? FUNCTIONS[expr.name] : undefined;
         if (!fn) return UNKNOWN; // not one keyscope evaluates: never guessed
         let args = expr.args.map((arg) => () => ev(arg));
         if (expr.expand && args.length) {
@@ -253,6 +261,11 @@ export class ModuleInstance {
           if (!Array.isArray(last)) return UNKNOWN;
           args = [...args.slice(0, -1), ...(last as unknown[]).map((item) => (): unknown => item)];
         }
+        const [fewest, most] = ARITY[expr.name]!;
+        if (args.length < fewest || args.length > most)
+          throw new EvaluationError(
+            `${expr.name}() takes ${fewest === most ? fewest : most === Infinity ? `at least ${fewest}` : `${fewest} to ${most}`} argument${most === 1 ? '' : 's'}, not ${args.length}`,
+          );
         return fn(args);
       }
       case 'tuple':
@@ -433,7 +446,15 @@ export class ModuleInstance {
   instancesOf(resource: ModuleConfig['resources'][number]): { key: string | number | undefined; bindings: Bindings }[] | undefined {
     const id = `${resource.mode}.${resource.type}.${resource.name}`;
     if (this.instances.has(id)) return this.instances.get(id);
-    const list = this.expand(resource.body, resource.at);
+    // A `count` or `for_each` that reads its own resource: Terraform rejects the cycle; its instances stay unknown.
+    if (this.evaluating.includes(`instances:${id}`)) return undefined;
+    this.evaluating.push(`instances:${id}`);
+    let list;
+    try {
+      list = this.expand(resource.body, resource.at);
+    } finally {
+      this.evaluating.pop();
+    }
     this.instances.set(id, list);
     return list;
   }
@@ -443,18 +464,53 @@ export class ModuleInstance {
     if ('count' in body) {
       const count = this.value(body['count'], new Map(), at);
       if (isUnknown(count)) return undefined;
-      return Array.from({ length: Number(count) }, (_, i) => ({ key: i, bindings: new Map([['count', { index: i }]]) }));
+      const n = typeof count === 'number' ? count : typeof count === 'string' && /^\d+$/.test(count) ? Number(count) : NaN;
+      if (!Number.isInteger(n) || n < 0) {
+        const shown =
+          typeof count === 'number' || typeof count === 'string' ? JSON.stringify(count) : `a ${count === null ? 'null' : typeof count}`;
+        this.problem(
+          'terraform-expression-invalid',
+          `count must be a whole number of 0 or more, not ${shown}; the instances are unknown`,
+          at,
+        );
+        return undefined;
+      }
+      if (n > MAX_INSTANCES) {
+        this.problem(
+          'terraform-expression-invalid',
+          `count is ${n}: keyscope evaluates at most ${MAX_INSTANCES} instances of a block; the instances are unknown`,
+          at,
+        );
+        return undefined;
+      }
+      return Array.from({ length: n }, (_, i) => ({ key: i, bindings: new Map([['count', { index: i }]]) }));
     }
     if ('for_each' in body) {
       const each = this.value(body['for_each'], new Map(), at);
       if (hasUnknown(each) && !isRecord(each)) return undefined;
+      // Terraform takes a map or a set of strings, nothing else: anything else is an error there, so unknown here, never no instances.
+      if (!(isRecord(each) || (Array.isArray(each) && each.every((item) => typeof item === 'string')))) {
+        const shown = Array.isArray(each) ? 'a list holding more than strings' : each === null ? 'null' : `a ${typeof each}`;
+        this.problem(
+          'terraform-expression-invalid',
+          `for_each takes a map or a set of strings, not ${shown}; the instances are unknown`,
+          at,
+        );
+        return undefined;
+      }
       const entries: [string, unknown][] = Array.isArray(each)
-        ? each.map((item) => [toText(item), item])
-        : isRecord(each)
-          ? Object.keys(each)
-              .sort()
-              .map((key) => [key, each[key]])
-          : [];
+        ? [...new Set(each)].map((item) => [item, item])
+        : Object.keys(each)
+            .sort()
+            .map((key) => [key, each[key]]);
+      if (entries.length > MAX_INSTANCES) {
+        this.problem(
+          'terraform-expression-invalid',
+          `for_each has ${entries.length} elements: keyscope evaluates at most ${MAX_INSTANCES} instances of a block; the instances are unknown`,
+          at,
+        );
+        return undefined;
+      }
       return entries.map(([key, value]) => ({ key, bindings: new Map([['each', { key, value }]]) }));
     }
     return [{ key: undefined, bindings: new Map() }];

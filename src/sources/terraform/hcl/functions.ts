@@ -24,6 +24,9 @@ const strict =
     return values.some(hasUnknown) ? UNKNOWN : body(values);
   };
 
+/** The widest `format` field keyscope builds: a width of a billion would be a string of a billion characters. */
+const MAX_WIDTH = 10_000;
+
 /** `format`'s verbs: `%s`, `%d`, `%v`, `%q`, `%f`, `%t`, `%%`, with widths and precision. */
 function format(spec: string, values: unknown[]): string {
   let next = 0;
@@ -31,6 +34,8 @@ function format(spec: string, values: unknown[]): string {
     /%(\[\d+\])?([-+ #0]*)(\d+)?(?:\.(\d+))?([a-zA-Z%])/g,
     (_all, index: string | undefined, flags: string, width, precision, verb: string) => {
       if (verb === '%') return '%';
+      if (Number(width) > MAX_WIDTH || Number(precision) > 100)
+        throw new EvaluationError(`format: a width over ${MAX_WIDTH} or a precision over 100 is not evaluated`);
       const at = index ? Number(index.slice(1, -1)) - 1 : next++;
       if (at >= values.length) throw new EvaluationError('format: not enough arguments');
       const value = values[at];
@@ -86,8 +91,9 @@ export const FUNCTIONS: Record<string, TerraformFunction> = {
   trimspace: strict(([s]) => toText(s).trim()),
   replace: strict(([s, find, by]) => {
     const pattern = toText(find);
-    const regex = /^\/(.*)\/$/.exec(pattern);
-    return regex ? toText(s).replace(new RegExp(regex[1]!, 'g'), toText(by)) : toText(s).split(pattern).join(toText(by));
+    // Terraform runs RE2 patterns; JavaScript's engine reads them differently and can take exponential time: unknown, never guessed.
+    if (/^\/.*\/$/.test(pattern)) return UNKNOWN;
+    return toText(s).split(pattern).join(toText(by));
   }),
   substr: strict(([s, offset, length]) => {
     const text = [...toText(s)];
@@ -230,4 +236,49 @@ export const FUNCTIONS: Record<string, TerraformFunction> = {
     if (items.length > 1) throw new EvaluationError('one: more than one element');
     return items.length ? items[0] : null;
   }),
+};
+
+const MANY = Infinity;
+
+/** How many arguments each function takes (fewest, most), as Terraform checks before calling it ("Not enough function arguments"). */
+export const ARITY: Record<keyof typeof FUNCTIONS, readonly [number, number]> = {
+  format: [1, MANY],
+  lower: [1, 1],
+  upper: [1, 1],
+  title: [1, 1],
+  trimspace: [1, 1],
+  replace: [3, 3],
+  substr: [3, 3],
+  concat: [0, MANY],
+  merge: [0, MANY],
+  lookup: [2, 3],
+  coalesce: [1, MANY],
+  coalescelist: [1, MANY],
+  try: [1, MANY],
+  can: [1, 1],
+  length: [1, 1],
+  join: [2, MANY],
+  split: [2, 2],
+  tostring: [1, 1],
+  tonumber: [1, 1],
+  tobool: [1, 1],
+  tolist: [1, 1],
+  toset: [1, 1],
+  tomap: [1, 1],
+  keys: [1, 1],
+  values: [1, 1],
+  contains: [2, 2],
+  element: [2, 2],
+  flatten: [1, 1],
+  distinct: [1, 1],
+  zipmap: [2, 2],
+  range: [1, 3],
+  min: [1, MANY],
+  max: [1, MANY],
+  abs: [1, 1],
+  jsonencode: [1, 1],
+  jsondecode: [1, 1],
+  startswith: [2, 2],
+  endswith: [2, 2],
+  one: [1, 1],
 };
