@@ -126,11 +126,13 @@ describe('an Azure that misbehaves', () => {
       const run = await hostileScan({ skipTokenLoop: loop });
       expect(run.code).toBe(3);
       expect(run.complete).toBe(false);
-      expect(run.codes).toEqual(['page-malformed']);
+      // The count by type reads the same resources table, so its paging stops the same way.
+      expect(run.codes).toEqual(['page-malformed', 'type-count-failed']);
       const messages = run.report.scan.errors.map((error) => error.message).join('\n');
       expect(messages).toMatch(loop === 'repeat' ? /repeats an earlier one/ : /after all \d+ rows announced/);
-      // The coverage query and each resources query stop at once: no request beyond the second page of any query.
-      expect(run.graphRequests).toBeLessThanOrEqual(6);
+      // The coverage query and each resources query stop at once: no request beyond the second page of any query
+      // (coverage, the subscriptions' ancestry, the resources query and the count by type: at most 8).
+      expect(run.graphRequests).toBeLessThanOrEqual(8);
       expect(run.report.findings.length).toBeGreaterThan(0);
       expectNoToken(run);
     },
@@ -164,8 +166,9 @@ describe('an Azure that misbehaves', () => {
     // Stopped reading at the bound: what the server got out is the bound plus what sat in socket buffers.
     expect(run.oversizedBytesSent).toBeGreaterThan(16 * MIB);
     expect(run.oversizedBytesSent).toBeLessThan(24 * MIB);
-    // Not retried (the same request would be as large again): coverage, the oversized answer once, the resources query.
-    expect(run.graphRequests).toBe(3);
+    // Not retried (the same request would be as large again): coverage, the oversized answer once, the subscriptions'
+    // ancestry, the resources query, the count by type.
+    expect(run.graphRequests).toBe(5);
     expectNoToken(run);
   });
 
@@ -193,8 +196,9 @@ describe('an Azure that misbehaves', () => {
     expect(run.codes).toEqual(['subscription-not-read']);
     expect(run.report.scan.errors.map((error) => error.target).sort()).toEqual([...tenant.subscriptions].sort());
     expect(run.report.scan.errors[0]!.message).toMatch(/no complete answer within the request timeout \(500 ms\)/);
-    // Coverage, the role-assignments query's 5 attempts (1 + the SDK's 4 retries), the resources query.
-    expect(run.graphRequests).toBe(7);
+    // Coverage, the role-assignments query's 5 attempts (1 + the SDK's 4 retries), the subscriptions' ancestry, the
+    // resources query, the count by type.
+    expect(run.graphRequests).toBe(9);
     expectNoToken(run);
   }, 60_000);
 
@@ -219,7 +223,7 @@ describe('an Azure that misbehaves', () => {
     expect(run.complete).toBe(true);
     expect([0, 1]).toContain(run.code);
     const graph = run.requests.filter((request) => request.kind === 'graph');
-    expect(graph.map((request) => request.status)).toEqual([200, 401, 200, 200]);
+    expect(graph.map((request) => request.status)).toEqual([200, 401, 200, 200, 200, 200]);
     // The retry carries a new token; the ones after it too.
     expect(bearer(graph[2]!)).not.toBe(bearer(graph[1]!));
     expect(bearer(graph[3]!)).toBe(bearer(graph[2]!));
@@ -233,12 +237,12 @@ describe('an Azure that misbehaves', () => {
     const run = await hostileScan({ unauthorizedFrom: 2 });
     expect(run.code).toBe(3);
     expect(run.complete).toBe(false);
-    expect(run.codes).toEqual(['subscription-not-read']);
+    expect(run.codes).toEqual(['subscription-not-read', 'type-count-failed']);
     expect([...new Set(run.report.scan.errors.map((error) => error.target))].sort()).toEqual([...tenant.subscriptions].sort());
     expect(run.report.scan.errors[0]!.message).toMatch(/HTTP 401 AuthenticationFailed/);
     const graph = run.requests.filter((request) => request.kind === 'graph').slice(1);
     // In pairs: a 401, then the retry with a new token, also 401; never a third attempt.
-    expect(graph.length).toBe(4);
+    expect(graph.length).toBe(8);
     expect(graph.every((request) => request.status === 401)).toBe(true);
     expect(bearer(graph[1]!)).not.toBe(bearer(graph[0]!));
     expectNoToken(run);
