@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- [--time SECONDS] [--target NAME]...`: runs every target
+ * `npm run fuzz -- [--time SECONDS] [--seed N] [--target NAME]...`: runs every target
  * (or those named) for SECONDS each (default 60) with fast-check, seeded
  * with the committed corpus. An input that breaks the invariant is written
  * to fuzz/crashes/<target>/ (commit it: the regression test replays every
@@ -25,6 +25,13 @@ if (!Number.isFinite(seconds) || seconds <= 0) {
   process.stderr.write('--time takes a number of seconds\n');
   process.exit(2);
 }
+// A fixed --seed makes a run repeatable (CI uses one, so a green build stays green); without it each run explores anew.
+const seedText = option('seed')[0];
+const seed = seedText === undefined ? undefined : Number(seedText);
+if (seed !== undefined && !Number.isSafeInteger(seed)) {
+  process.stderr.write('--seed takes a whole number\n');
+  process.exit(2);
+}
 const only = option('target');
 const targets = TARGETS.filter((t) => only.length === 0 || only.includes(t.name));
 if (targets.length === 0) {
@@ -44,6 +51,7 @@ for (const target of targets) {
     }),
     {
       numRuns: Number.MAX_SAFE_INTEGER,
+      ...(seed !== undefined ? { seed } : {}),
       interruptAfterTimeLimit: seconds * 1000,
       markInterruptAsFailure: false,
       examples: seeds.map((seed) => [seed] as [string]),

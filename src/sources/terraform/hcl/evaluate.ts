@@ -409,8 +409,18 @@ export class ModuleInstance {
   private variable(name: string): unknown {
     const declared = this.config.variables.get(name);
     if (!declared) throw new EvaluationError(`no variable "${name}" is declared`);
+    // Terraform requires a literal default ("Variables not allowed"): one that reads a variable, itself included, is invalid.
+    if (this.evaluating.some((entry) => entry.startsWith('default:')))
+      throw new EvaluationError(`a variable's default cannot refer to a variable (var.${name}); Terraform requires a literal value`);
     if (this.inputs.has(name)) return convert(this.inputs.get(name), declared.body['type']);
-    if ('default' in declared.body) return this.value(declared.body['default'], new Map(), declared.at);
+    if ('default' in declared.body) {
+      this.evaluating.push(`default:${name}`);
+      try {
+        return this.value(declared.body['default'], new Map(), declared.at);
+      } finally {
+        this.evaluating.pop();
+      }
+    }
     this.problem(
       'terraform-variable-missing',
       `the variable '${name}' has no value and no default: what depends on it is unknown (give it in a .tfvars file, --var-file or --var ${name}=...)`,
