@@ -147,11 +147,27 @@ describe('defects found by hand-made hostile files', () => {
 
 const SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
 
-/** Records of a template, as JSON, for comparing runs. */
+/**
+ * Records of a template, as JSON, for comparing runs. A problem's line and
+ * column move with the order of the parameters, so they are checked here to
+ * point inside the parameter the message names, and left out of the result.
+ */
 function records(text: string): string {
   const problems: ScanProblem[] = [];
   const resources = scanTemplate({ file: 'p.json', text }, (problem) => problems.push(problem));
-  return JSON.stringify({ resources, problems });
+  const unplaced = problems.map(({ line, column, ...rest }) => {
+    const named = /^\/parameters\/([^/]+)\//.exec(rest.message)?.[1];
+    if (named !== undefined) {
+      // The templates here are one line: the column is the offset plus one.
+      expect(line).toBe(1);
+      const start = text.indexOf(`"${named}":{`);
+      expect(start).toBeGreaterThan(0);
+      expect(column! - 1).toBeGreaterThan(start);
+      expect(column! - 1).toBeLessThan(text.indexOf('}', start));
+    }
+    return rest;
+  });
+  return JSON.stringify({ resources, problems: unplaced });
 }
 
 const identifier = fc.stringMatching(/^[a-z][a-zA-Z0-9]{0,6}$/);
@@ -162,6 +178,17 @@ describe('properties of the template evaluator', () => {
     [fc.uniqueArray(fc.tuple(identifier, scalar), { minLength: 1, maxLength: 8, selector: ([name]) => name.toLowerCase() }), fc.nat()],
     {
       numRuns: 50,
+      seed: 16,
+      // CI's run of 2026-12-06 (unseeded then): an empty expression's column moves with the order.
+      examples: [
+        [
+          [
+            ['a', '[]'],
+            ['aA', ''],
+          ],
+          0,
+        ],
+      ],
     },
   )('it agrees with itself whatever the order of the parameters, and twice in a row', (parameters, rotation) => {
     const template = (order: [string, unknown][]): string =>
@@ -245,7 +272,7 @@ describe('properties of a scan', () => {
       fc.uniqueArray(vaultRecord, { minLength: 1, maxLength: 6, selector: (r) => r.name }),
       fc.uniqueArray(vaultRecord, { minLength: 1, maxLength: 6, selector: (r) => r.name }),
     ],
-    { numRuns: 10 },
+    { numRuns: 10, seed: 16 },
   )('a scan of A and B finds exactly what A alone and B alone find, for single-resource rules', async (a, b) => {
     const names = new Set(a.map((r) => r.name));
     const bOnly = b.filter((r) => !names.has(r.name));
