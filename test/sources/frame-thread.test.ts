@@ -119,7 +119,7 @@ describe('framing on a worker thread', () => {
     const problems: ScanProblem[] = [];
     const fromSource: RecordBlock[] = [];
     for await (const batch of new ExportSource(file).batches({ report: (problem) => problems.push(problem), wanted })) {
-      fromSource.push(batch as RecordBlock);
+      fromSource.push(batch);
     }
     expect(problems).toEqual([]);
     // A block that crossed threads arrives as a plain Uint8Array (a Buffer does not survive the move).

@@ -45,7 +45,7 @@ export async function* frameFileOnThread(
   start: { offset: number; line: number } = { offset: 0, line: 1 },
 ): AsyncGenerator<RecordBlock> {
   const counters = new Int32Array(new SharedArrayBuffer(8));
-  const data: FrameThreadData = { file, wanted: wanted && [...wanted], start, counters: counters.buffer as SharedArrayBuffer, ahead: AHEAD };
+  const data: FrameThreadData = { file, wanted: wanted && [...wanted], start, counters: counters.buffer, ahead: AHEAD };
   const worker = new Worker(new URL('./frame-thread-main.js', import.meta.url), { workerData: data });
   const queue: FrameMessage[] = [];
   let wake: (() => void) | undefined;
