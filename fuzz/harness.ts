@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, type CliIo } from '../src/cli/index.js';
+import { runCaptured, type InProcessRun } from '../test/support/in-process.js';
 
 /** The project root (this file runs from dist/fuzz). */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -43,36 +43,11 @@ export async function timed<T>(bytes: number, work: () => T | Promise<T>): Promi
 }
 
 /** What a CLI run printed and returned. */
-export interface CliOutcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-  files: Map<string, string>;
-}
+export type CliOutcome = InProcessRun;
 
 /** Runs the CLI in-process (as `keyscope ...args`) from `cwd`. */
-export async function runKeyscope(args: readonly string[], cwd = root): Promise<CliOutcome> {
-  let stdout = '';
-  let stderr = '';
-  const files = new Map<string, string>();
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: { NO_COLOR: '1' },
-    cwd,
-    writeFile(file, pieces) {
-      files.set(file, [...pieces].join(''));
-      return Promise.resolve();
-    },
-    writeStdout(pieces) {
-      for (const piece of pieces) stdout += piece;
-      return Promise.resolve();
-    },
-  };
-  const code = await run(args, io);
-  return { code, stdout, stderr, files };
+export function runKeyscope(args: readonly string[], cwd = root): Promise<CliOutcome> {
+  return runCaptured(args, cwd, { NO_COLOR: '1' });
 }
 
 /** Marks of an internal error: a stack frame, the CLI's internal-error line, a template keyscope failed on. */

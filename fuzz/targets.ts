@@ -457,6 +457,25 @@ async function checkCatalog(input: string): Promise<void> {
   );
 }
 
+/**
+ * A check that scans the example inventory with the input written as `name` and given to `flag`, then `extra`
+ * arguments: the targets for files that shape a scan rather than feed it resources.
+ */
+function scanOfExampleWith(name: string, flag: string, ...extra: string[]): FuzzTarget['check'] {
+  return async (input) =>
+    void (await checkCli(name, input, [
+      'scan',
+      '--input',
+      examples('examples/inventory.json'),
+      flag,
+      '{file}',
+      ...extra,
+      '--format',
+      'json',
+      '--quiet',
+    ]));
+}
+
 export const TARGETS: readonly FuzzTarget[] = [
   {
     name: 'export-records',
@@ -532,51 +551,19 @@ export const TARGETS: readonly FuzzTarget[] = [
     name: 'baseline',
     reads: "a previous scan's JSON or SARIF report given as --baseline",
     inputs: mutated,
-    check: async (input) =>
-      void (await checkCli('baseline.json', input, [
-        'scan',
-        '--input',
-        examples('examples/inventory.json'),
-        '--baseline',
-        '{file}',
-        '--format',
-        'json',
-        '--quiet',
-      ])),
+    check: scanOfExampleWith('baseline.json', '--baseline'),
   },
   {
     name: 'exemptions',
     reads: 'exemptions files (YAML)',
     inputs: mutated,
-    check: async (input) =>
-      void (await checkCli('exemptions.yaml', input, [
-        'scan',
-        '--input',
-        examples('examples/inventory.json'),
-        '--exemptions',
-        '{file}',
-        '--as-of',
-        '2026-01-01',
-        '--format',
-        'json',
-        '--quiet',
-      ])),
+    check: scanOfExampleWith('exemptions.yaml', '--exemptions', '--as-of', '2026-01-01'),
   },
   {
     name: 'config',
     reads: 'keyscope.yaml configuration files (rules, parameters, profiles, exemptions)',
     inputs: mutated,
-    check: async (input) =>
-      void (await checkCli('keyscope.yaml', input, [
-        'scan',
-        '--input',
-        examples('examples/inventory.json'),
-        '--config',
-        '{file}',
-        '--format',
-        'json',
-        '--quiet',
-      ])),
+    check: scanOfExampleWith('keyscope.yaml', '--config'),
   },
   {
     name: 'terraform-config',

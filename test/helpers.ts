@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { run, type CliIo } from '../src/cli/index.js';
+import { runCaptured, type InProcessRun } from './support/in-process.js';
 
 /** The project root (tests run from dist/test). */
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,27 +33,7 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** Runs the CLI in-process with captured output (fast; for many small cases). */
-export async function runInProcess(args: readonly string[], cwd = root): Promise<CliRun & { files: Map<string, string> }> {
-  let stdout = '';
-  let stderr = '';
-  const files = new Map<string, string>();
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    env: { NO_COLOR: '1', KEYSCOPE_PROGRESS_INTERVAL_MS: '3600000' },
-    cwd,
-    writeFile(file, pieces) {
-      files.set(file, [...pieces].join(''));
-      return Promise.resolve();
-    },
-    writeStdout(pieces) {
-      for (const piece of pieces) stdout += piece;
-      return Promise.resolve();
-    },
-  };
-  const code = await run(args, io);
-  return { code, stdout, stderr, files };
+/** Runs the CLI in-process with captured output (fast; for many small cases); no progress line however slow the machine. */
+export function runInProcess(args: readonly string[], cwd = root): Promise<InProcessRun> {
+  return runCaptured(args, cwd, { NO_COLOR: '1', KEYSCOPE_PROGRESS_INTERVAL_MS: '3600000' });
 }

@@ -119,13 +119,9 @@ export class ScanProgress implements ReadProgress {
         this.update();
       }
     };
-    // The wrapper is the source as the scan sees it: what the scan reads of a source besides its batches travels with it.
-    return {
-      label: source.label,
-      ...(source.foundIn !== undefined ? { foundIn: source.foundIn } : {}),
-      ...(source.bytes !== undefined ? { bytes: source.bytes } : {}),
-      batches: batches.bind(this),
-    };
+    // The wrapper is the source as the scan sees it: it inherits every field from the source (a field InventorySource
+    // gains later included, which a copy would drop), and only its own batches count what they pass on.
+    return Object.create(source, { batches: { value: batches.bind(this), enumerable: true } }) as InventorySource;
   }
 
   /** Starts showing: the bar now, or the first line after the schedule's first delay. */

@@ -97,6 +97,15 @@ describe('progress on stderr', () => {
     expect(out.text).toBe('');
   });
 
+  test("the watched source is the source as the scan sees it: every field but its batches is the source's own, a field added later too", async () => {
+    const original = { ...source('arm:main.json', [2], 42), foundIn: 'templates', added: 'a field InventorySource may gain' };
+    const progress = new ScanProgress({ mode: 'off', sink: sink() });
+    const watched = progress.watch(original, 'input') as typeof original;
+    expect([watched.label, watched.foundIn, watched.bytes, watched.added]).toEqual(['arm:main.json', 'templates', 42, original.added]);
+    await drain(watched);
+    expect(progress.summary()).toBe('2 resources read, 1/1 input (42 bytes)');
+  });
+
   test('KEYSCOPE_PROGRESS_INTERVAL_MS sets the schedule; anything but a positive whole number leaves the default', () => {
     expect(scheduleFrom({})).toEqual({ firstMs: 5000, everyMs: 15_000 });
     expect(scheduleFrom({ KEYSCOPE_PROGRESS_INTERVAL_MS: '250' })).toEqual({ firstMs: 250, everyMs: 250 });

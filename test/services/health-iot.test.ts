@@ -1,4 +1,5 @@
-import { fixture, runInProcess } from '../helpers.js';
+import { fixture } from '../helpers.js';
+import { countsOf, findingLines, scanService, type ServiceReport } from './scan-service.js';
 
 /**
  * One resource per REST-example shape of the health, IoT, edge and
@@ -24,30 +25,11 @@ const SERVICE_RULES = [
   'cmk.vmware-private-cloud',
 ];
 
-interface Counts {
-  pass: number;
-  fail: number;
-  unknown: number;
-  notApplicable: number;
-}
-
-interface Document {
-  summary: { byRule: Record<string, Counts> };
-  findings: { ruleId: string; status: string; resource: { name: string } }[];
-}
-
-async function scan(): Promise<Document> {
-  const result = await runInProcess(['scan', '--input', inventory, '--format', 'json', '--fail-on', 'none']);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as Document;
-}
+const scan = (): Promise<ServiceReport> => scanService(inventory);
 
 describe('health, IoT and edge services on REST-example shapes', () => {
   test('each service rule fails exactly the resources on Microsoft-managed keys', async () => {
-    const findings = (await scan()).findings
-      .filter((finding) => SERVICE_RULES.includes(finding.ruleId))
-      .map((finding) => `${finding.ruleId} ${finding.resource.name} ${finding.status}`);
+    const findings = findingLines(await scan(), SERVICE_RULES);
     expect(findings).toEqual([
       'cmk.api-for-fhir fhirapi-default fail',
       'cmk.arc-sql-managed-instance sqlmi-arc-default fail',
@@ -66,13 +48,7 @@ describe('health, IoT and edge services on REST-example shapes', () => {
   });
 
   test('the customer-key shapes pass; a Data Box Disk order is not applicable', async () => {
-    const { byRule } = (await scan()).summary;
-    const counts = Object.fromEntries(
-      SERVICE_RULES.map((id) => {
-        const { pass, fail, unknown, notApplicable } = byRule[id]!;
-        return [id, { pass, fail, unknown, notApplicable }];
-      }),
-    );
+    const counts = countsOf(await scan(), SERVICE_RULES);
     expect(counts).toEqual({
       'cmk.api-for-fhir': { pass: 1, fail: 1, unknown: 0, notApplicable: 0 },
       'cmk.arc-sql-managed-instance': { pass: 1, fail: 1, unknown: 0, notApplicable: 0 },

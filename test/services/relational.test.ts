@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { serviceCatalog } from '../../src/catalog/index.js';
-import { fixture, runInProcess } from '../helpers.js';
+import { fixture } from '../helpers.js';
+import { countsOf, findingLines, scanService, type ServiceReport } from './scan-service.js';
 
 /**
  * The relational rules follow every new service type's key reference as the
@@ -57,24 +58,7 @@ const NEW_CONSUMERS = [
   'microsoft.storagecache/caches',
 ];
 
-interface Counts {
-  pass: number;
-  fail: number;
-  unknown: number;
-  notApplicable: number;
-}
-
-interface Document {
-  summary: { byRule: Record<string, Counts> };
-  findings: { ruleId: string; status: string; resource: { name: string } }[];
-}
-
-async function scan(): Promise<Document> {
-  const result = await runInProcess(['scan', '--input', inventory, '--format', 'json', '--fail-on', 'none']);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as Document;
-}
+const scan = (): Promise<ServiceReport> => scanService(inventory);
 
 describe('the relational rules on every new key-consuming type', () => {
   test('the fixture holds a resolvable and a dangling resource of each new type, and each is a catalog key consumer', () => {
@@ -92,11 +76,7 @@ describe('the relational rules on every new key-consuming type', () => {
   });
 
   test('resolvable and protected keys pass; a key the vault does not hold fails cmk.key-resolvable; first-party and parent identities leave access unknown', async () => {
-    const document = await scan();
-    const findings = document.findings
-      .filter((finding) => RELATIONAL.includes(finding.ruleId))
-      .map((finding) => `${finding.ruleId} ${finding.resource.name} ${finding.status}`)
-      .sort();
+    const findings = findingLines(await scan(), RELATIONAL).sort();
     expect(findings).toEqual([
       // The Bot Service, Container Instances (no identity named), API for FHIR keys are unwrapped by a Microsoft
       // first-party application; a Cassandra data center's by its parent cluster's identity; an encryption scope's
@@ -143,13 +123,7 @@ describe('the relational rules on every new key-consuming type', () => {
   });
 
   test('each relational rule applies to every one of them (32 types and the disk encryption sets between)', async () => {
-    const { byRule } = (await scan()).summary;
-    const counts = Object.fromEntries(
-      RELATIONAL.map((id) => {
-        const { pass, fail, unknown, notApplicable } = byRule[id]!;
-        return [id, { pass, fail, unknown, notApplicable }];
-      }),
-    );
+    const counts = countsOf(await scan(), RELATIONAL);
     expect(counts).toEqual({
       // 32 resources and the set on the key pass; 32 resources and the set on the missing key are dangling.
       'cmk.key-resolvable': { pass: 33, fail: 33, unknown: 0, notApplicable: 0 },

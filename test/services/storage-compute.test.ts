@@ -1,4 +1,5 @@
-import { fixture, runInProcess } from '../helpers.js';
+import { fixture } from '../helpers.js';
+import { countsOf, findingLines, scanService, type ServiceReport } from './scan-service.js';
 
 /**
  * One resource per REST-example shape of the storage, compute and backup
@@ -23,31 +24,11 @@ const SERVICE_RULES = [
   'cmk.vm-scale-set',
 ];
 
-interface Counts {
-  pass: number;
-  fail: number;
-  unknown: number;
-  notApplicable: number;
-}
-
-interface Document {
-  summary: { byRule: Record<string, Counts> };
-  findings: { ruleId: string; status: string; resource: { name: string } }[];
-}
-
-async function scan(): Promise<Document> {
-  const result = await runInProcess(['scan', '--input', inventory, '--format', 'json', '--fail-on', 'none']);
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as Document;
-}
+const scan = (): Promise<ServiceReport> => scanService(inventory);
 
 describe('storage, compute and backup services on REST-example shapes', () => {
   test('each service rule fails exactly the resources on platform or Microsoft-managed keys', async () => {
-    const document = await scan();
-    const findings = document.findings
-      .filter((finding) => SERVICE_RULES.includes(finding.ruleId))
-      .map((finding) => `${finding.ruleId} ${finding.resource.name} ${finding.status}`);
+    const findings = findingLines(await scan(), SERVICE_RULES);
     expect(findings).toEqual([
       'cmk.backup-vault bv-pmk fail',
       'cmk.elastic-san-volume-group vg-pmk-leftover fail',
@@ -68,13 +49,7 @@ describe('storage, compute and backup services on REST-example shapes', () => {
   });
 
   test('the customer-key shapes pass, including the confidential VM disk and the REST Caches_Get record without an identity', async () => {
-    const { byRule } = (await scan()).summary;
-    const counts = Object.fromEntries(
-      SERVICE_RULES.map((id) => {
-        const { pass, fail, unknown, notApplicable } = byRule[id]!;
-        return [id, { pass, fail, unknown, notApplicable }];
-      }),
-    );
+    const counts = countsOf(await scan(), SERVICE_RULES);
     expect(counts).toEqual({
       'cmk.backup-vault': { pass: 1, fail: 1, unknown: 0, notApplicable: 0 },
       'cmk.elastic-san-volume-group': { pass: 1, fail: 1, unknown: 0, notApplicable: 0 },
