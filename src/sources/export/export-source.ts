@@ -2,7 +2,6 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { ScanProblem } from '../../model/index.js';
-import { FRAME_THREAD_MIN_BYTES, frameFileOnThread } from './frame-thread.js';
 import { CHUNK, frameFile, splitterFor, toBlock } from './framing.js';
 import { HEADER_PREFIX, parseHeader, type ExportHeader } from './header.js';
 import type { RecordBlock } from './record-block.js';
@@ -51,10 +50,7 @@ export class ExportSource implements InventorySource {
       if (plain) {
         if (plain.header) restore(plain.header);
         // An export of a scope with nothing to read is its header alone: no records is no error.
-        const size = statSync(this.file).size;
-        // A large file is framed on a second thread while this one evaluates.
-        if (size >= FRAME_THREAD_MIN_BYTES) yield* frameFileOnThread(this.file, wanted, plain.start);
-        else if (!plain.header || plain.start.offset < size) yield* frameFile(this.file, wanted, plain.start);
+        if (!plain.header || plain.start.offset < statSync(this.file).size) yield* frameFile(this.file, wanted, plain.start);
       } else {
         yield* this.streamBlocks(wanted, restore);
       }
