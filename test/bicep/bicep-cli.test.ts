@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BicepCompiler, findBicep, parseDiagnostics, type BicepCli } from '../../src/sources/bicep/index.js';
@@ -134,5 +134,49 @@ describe('the Bicep CLI', () => {
     writeFileSync(loud, "process.stdout.write('x'.repeat(100000));\n");
     const compiler = new BicepCompiler({ ...standInCli, prefix: [loud] }, { timeoutMs: 10000, maxBytes: 1024 });
     expect(await compiler.build('/x/main.bicep')).toEqual({ ok: false, message: 'stand-in wrote more than 1024 bytes', diagnostics: [] });
+  });
+
+  test('planned templates compile ahead of the scan, at most `ahead` at once, each result handed to its own template in order', async () => {
+    // A CLI that logs when each compile starts and ends, takes 150 ms, and answers with the file's name.
+    const log = path.join(dir, 'compiles.log');
+    const timed = path.join(dir, 'timed.mjs');
+    writeFileSync(
+      timed,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        'const file = process.argv.at(-1);',
+        `appendFileSync(${JSON.stringify(log)}, 'start ' + file + '\\n');`,
+        'setTimeout(() => {',
+        `  appendFileSync(${JSON.stringify(log)}, 'end ' + file + '\\n');`,
+        '  process.stdout.write(JSON.stringify({ compiled: file }));',
+        '}, 150);',
+      ].join('\n'),
+    );
+    writeFileSync(log, '');
+    const templates = ['/t/a.bicep', '/t/b.bicep', '/t/c.bicep', '/t/d.bicep', '/t/e.bicep'];
+    const compiler = new BicepCompiler({ ...standInCli, prefix: [timed] }, { timeoutMs: 10000, maxBytes: 1024 }, 2);
+    compiler.plan(templates);
+    const results: unknown[] = [];
+    // As the scan does: one template at a time, each evaluated before the next is asked for.
+    for (const file of templates) results.push(await compiler.build(file));
+    expect(results).toEqual(templates.map((file) => ({ ok: true, text: JSON.stringify({ compiled: file }) })));
+
+    const events = readFileSync(log, 'utf8').trim().split('\n');
+    // Each compiled once.
+    expect(events.filter((event) => event.startsWith('start')).sort()).toEqual(templates.map((file) => `start ${file}`));
+    let running = 0;
+    let most = 0;
+    for (const event of events) {
+      running += event.startsWith('start') ? 1 : -1;
+      most = Math.max(most, running);
+    }
+    // Two at once, never more: b started before a ended.
+    expect(most).toBe(2);
+    expect(events.indexOf('start /t/b.bicep')).toBeLessThan(events.indexOf('end /t/a.bicep'));
+
+    // A template not in the plan (or asked for again) compiles on its own, when asked.
+    writeFileSync(log, '');
+    expect(await compiler.build('/t/a.bicep')).toEqual({ ok: true, text: JSON.stringify({ compiled: '/t/a.bicep' }) });
+    expect(readFileSync(log, 'utf8')).toBe('start /t/a.bicep\nend /t/a.bicep\n');
   });
 });

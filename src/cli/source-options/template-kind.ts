@@ -100,6 +100,8 @@ export const templateKind: SourceKind = {
         ? new bicep.BicepSource(toFile(full), files, compiler!, foundIn)
         : new TemplateSource(toFile(full), files, foundIn);
     });
+    // The scan reads the sources in this order: Bicep compiles start ahead of it in the same order.
+    compiler?.plan(unique.filter(isBicep));
     for (const folder of emptyFolders) sources.push(new EmptyTemplateFolder(folder));
     return sources;
   },

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 /** How to run the Bicep CLI: the executable and the arguments before a command. */
@@ -93,16 +94,52 @@ export function parseDiagnostics(output: string): BicepDiagnostic[] {
   return diagnostics;
 }
 
+/**
+ * Templates compiled at once, ahead of the one being evaluated: each Bicep
+ * process spends most of its second or two starting .NET, so a folder of
+ * templates compiles in about a half or a quarter of the time on two or
+ * four cores, while each compiled template is still taken (and evaluated)
+ * in the order the scan reads them.
+ */
+export const COMPILE_AHEAD = Math.max(1, Math.min(4, availableParallelism()));
+
 /** Compiles Bicep files with the CLI found, one process per file, no shell. */
 export class BicepCompiler {
+  /** The templates in the order the scan will ask for them (`plan`), and their compiles started ahead. */
+  private order = new Map<string, number>();
+  private planned: readonly string[] = [];
+  private readonly started = new Map<string, Promise<CompileResult>>();
+
   constructor(
     readonly cli: BicepCli,
     private readonly limits = COMPILE_LIMITS,
+    private readonly ahead = COMPILE_AHEAD,
   ) {}
+
+  /**
+   * Tells the compiler which templates the scan will build, in order, so
+   * `build` can start the next ones while the scan evaluates this one. At
+   * most `ahead` compiles run at once; a result is kept only until its
+   * template asks for it.
+   */
+  plan(templates: readonly string[]): void {
+    this.planned = templates;
+    this.order = new Map(templates.map((file, i) => [file, i]));
+  }
 
   /** `bicep build --stdout FILE`: the template JSON. */
   build(file: string): Promise<CompileResult> {
-    return this.run('build', file);
+    const at = this.order.get(file);
+    if (at === undefined) return this.run('build', file);
+    for (let i = at; i < Math.min(this.planned.length, at + this.ahead); i++) {
+      const next = this.planned[i]!;
+      if (!this.started.has(next)) this.started.set(next, this.run('build', next));
+    }
+    const result = this.started.get(file)!;
+    this.started.delete(file);
+    // Asked once: a second build of the same file compiles it again, as without a plan.
+    this.order.delete(file);
+    return result;
   }
 
   /** `bicep build-params --stdout FILE`: the parameters JSON (newer CLIs wrap it with the template; unwrapped here). */
