@@ -4,6 +4,7 @@ import { RelationIndex } from '../inventory/index.js';
 import type { Resource, ScanProblem } from '../model/index.js';
 import type { InventorySource } from '../sources/index.js';
 import { evaluateBatch, OutcomeCollector, type RelationPass } from './evaluate-batch.js';
+import { collectIfGrown, collectIfLarge } from './heap.js';
 import type { Finding } from './finding.js';
 import { compareText, sortFindings } from './order.js';
 import { summarizePosture, type ResourcePosture } from './posture.js';
@@ -112,9 +113,11 @@ export async function runScan(engine: Engine, sources: readonly InventorySource[
     }
   }
 
+  collectIfLarge();
   const posture = { ...secondPass(engine, relations, new OutcomeCollector(counts, findings)), ...typePosture(types, serviceCatalog()) };
   // Nothing reads the index from here on: let it go before the findings are sorted and written.
   relations = undefined;
+  collectIfLarge();
 
   sortFindings(findings);
   const byStatus = emptyCounts();
@@ -167,6 +170,7 @@ function secondPass(engine: Engine, relations: RelationPass, collector: OutcomeC
     index.release(handles[i]);
     handles[i] = undefined;
     named[i] = undefined;
+    if ((i & 4095) === 4095) collectIfGrown();
   }
   retained.length = 0;
   handles.length = 0;
