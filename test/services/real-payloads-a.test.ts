@@ -1,0 +1,216 @@
+import { fixture, runInProcess } from '../helpers.js';
+
+/**
+ * The customer-managed-key rules against the response bodies of the services'
+ * REST API examples (Azure/azure-rest-api-specs), latest and older stable
+ * api-versions, customer-managed key on and off: one fixture per service under
+ * fixtures/services/real-payloads/, each record the example's `id`, `name`,
+ * `type`, `location`, `properties`, `identity`, `sku` as the example has them.
+ * Where two examples share an id, the later record's name (and id) gets a
+ * suffix so the export holds distinct resources; where no example sets a key,
+ * the record is an example's body with the key block the API definition
+ * describes, and the comment says so.
+ */
+
+type Status = 'pass' | 'fail' | 'unknown' | 'notApplicable';
+
+/** Encryption model the posture section gives a resource. */
+type Model = 'platform-managed' | 'customer-managed-key-vault' | 'customer-managed-managed-hsm' | 'host-your-own' | 'undetermined';
+
+interface Counts {
+  pass: number;
+  fail: number;
+  unknown: number;
+  notApplicable: number;
+}
+
+interface Finding {
+  ruleId: string;
+  status: Status;
+  cause?: string;
+  resource: { id: string; name: string };
+  evidence?: { related?: { kind: string; id: string } }[];
+}
+
+interface Document {
+  summary: { byRule: Record<string, Counts> };
+  findings: Finding[];
+  posture: { resources: { id: string; model: Model; keyStores: string[] }[] };
+}
+
+/** One resource of a fixture: its verdict under the service rule, and for a key, the key the relational rules follow. */
+interface Expected {
+  status: Status;
+  model: Model;
+  /** `<vault host>/keys/<name>` as cmk.key-resolvable names it (the key's vault is not in the export, so it is unknown). */
+  key?: string;
+  /** The cause cmk.key-resolvable gives (store-not-in-scan unless said). */
+  keyCause?: string;
+}
+
+interface ServiceCase {
+  rule: string;
+  records: Record<string, Expected>;
+}
+
+async function scan(name: string): Promise<Document> {
+  const file = fixture('services', 'real-payloads', `${name}.json`);
+  const result = await runInProcess(['scan', '--input', file, '--format', 'json', '--fail-on', 'none']);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as Document;
+}
+
+/** Runs the checks every service shares: exact verdicts, counts, posture and the key the relational rules reach. */
+function describeService(name: string, spec: ServiceCase): void {
+  describe(`${spec.rule} on REST-example payloads`, () => {
+    let document: Document;
+    beforeAll(async () => {
+      document = await scan(name);
+    });
+
+    test('each record gets the verdict its payload implies', () => {
+      const ruleFindings = document.findings.filter((f) => f.ruleId === spec.rule);
+      // Passing and not-applicable resources leave no finding; the counts below tell the two apart.
+      const actual = Object.fromEntries(
+        Object.entries(spec.records).map(([id, expected]) => {
+          const finding = ruleFindings.find((f) => f.resource.id === id);
+          return [id, finding?.status ?? (expected.status === 'notApplicable' ? 'notApplicable' : 'pass')];
+        }),
+      );
+      expect(actual).toEqual(Object.fromEntries(Object.entries(spec.records).map(([id, e]) => [id, e.status])));
+      expect(ruleFindings.every((f) => f.resource.id in spec.records)).toBe(true);
+      const counts: Counts = { pass: 0, fail: 0, unknown: 0, notApplicable: 0 };
+      for (const e of Object.values(spec.records)) counts[e.status] += 1;
+      const { pass, fail, unknown, notApplicable } = document.summary.byRule[spec.rule]!;
+      expect({ pass, fail, unknown, notApplicable }).toEqual(counts);
+    });
+
+    test('the posture classes each record by its key', () => {
+      const models = Object.fromEntries(document.posture.resources.map((r) => [r.id, r.model]));
+      expect(models).toEqual(Object.fromEntries(Object.entries(spec.records).map(([id, e]) => [id, e.model])));
+    });
+
+    test('cmk.key-resolvable follows the key each payload names, and only those', () => {
+      const resolvable = document.findings
+        .filter((f) => f.ruleId === 'cmk.key-resolvable')
+        .map((f) => ({
+          id: f.resource.id,
+          status: f.status,
+          cause: f.cause,
+          keys: [...new Set((f.evidence ?? []).flatMap((e) => (e.related?.kind === 'key' ? [e.related.id] : [])))],
+        }))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      const expected = Object.entries(spec.records)
+        .filter(([, e]) => e.key !== undefined)
+        .map(([id, e]) => ({ id, status: 'unknown', cause: e.keyCause ?? 'store-not-in-scan', keys: [e.key] }))
+        .sort((a, b) => (a.id < b.id ? -1 : 1));
+      expect(resolvable).toEqual(expected);
+    });
+  });
+}
+
+const CMK: Model = 'customer-managed-key-vault';
+const PMK: Model = 'platform-managed';
+
+// Batch. No example of any api-version sets a key: the customer-key records are
+// BatchAccountGet's body with the EncryptionProperties/KeyVaultProperties of
+// BatchManagement.json (keySource Microsoft.KeyVault, keyIdentifier with or
+// without a version, as the definition's description shows); the identity of
+// the second is BatchAccountCreate_UserAssignedIdentity's.
+//   specification/batch/resource-manager/Microsoft.Batch/stable/2024-07-01/examples/BatchAccountGet.json
+//   specification/batch/resource-manager/Microsoft.Batch/stable/2024-07-01/examples/BatchAccountCreate_UserAssignedIdentity.json
+//   specification/batch/resource-manager/Microsoft.Batch/stable/2017-09-01/examples/BatchAccountGet.json
+describeService('batch-account', {
+  rule: 'cmk.batch-account',
+  records: {
+    '/subscriptions/12345678-1234-1234-1234-123456789012/resourceGroups/default-azurebatch-japaneast/providers/Microsoft.Batch/batchAccounts/sampleacct-cmk':
+      { status: 'pass', model: CMK, key: 'mykeyvault.vault.azure.net/keys/testkey' },
+    '/subscriptions/subid/resourceGroups/default-azurebatch-japaneast/providers/Microsoft.Batch/batchAccounts/sampleacct-cmk-uai': {
+      status: 'pass',
+      model: CMK,
+      key: 'mykeyvault.vault.azure.net/keys/testkey',
+    },
+    // BatchAccountGet 2024-07-01 as it is: no encryption block.
+    '/subscriptions/12345678-1234-1234-1234-123456789012/resourceGroups/default-azurebatch-japaneast/providers/Microsoft.Batch/batchAccounts/sampleacct':
+      { status: 'fail', model: PMK },
+    // keySource Microsoft.Batch, the definition's other value.
+    '/subscriptions/12345678-1234-1234-1234-123456789012/resourceGroups/default-azurebatch-japaneast/providers/Microsoft.Batch/batchAccounts/sampleacct-batchkey':
+      { status: 'fail', model: PMK },
+    // BatchAccountGet 2017-09-01: no identity, no encryption.
+    '/subscriptions/subid/resourceGroups/default-azurebatch-japaneast/providers/Microsoft.Batch/batchAccounts/sampleacct': {
+      status: 'fail',
+      model: PMK,
+    },
+  },
+});
+
+// Backup vaults (type spelled Microsoft.DataProtection/Backupvaults in the bodies).
+//   specification/dataprotection/resource-manager/Microsoft.DataProtection/stable/2025-07-01/examples/VaultCRUD/GetBackupVaultWithCMK.json
+//   specification/dataprotection/resource-manager/Microsoft.DataProtection/stable/2025-07-01/examples/VaultCRUD/GetBackupVault.json (-pmk)
+//   specification/dataprotection/resource-manager/Microsoft.DataProtection/stable/2022-05-01/examples/VaultCRUD/GetBackupVault.json (-2022)
+describeService('backup-vault', {
+  rule: 'cmk.backup-vault',
+  records: {
+    '/subscriptions/0b352192-dcac-4cc7-992e-a96190ccc68c/resourceGroups/SampleResourceGroup/providers/Microsoft.DataProtection/Backupvaults/swaggerExample':
+      { status: 'pass', model: CMK, key: 'cmk2xkv.vault.azure.net/keys/key1' },
+    '/subscriptions/0b352192-dcac-4cc7-992e-a96190ccc68c/resourceGroups/SampleResourceGroup/providers/Microsoft.DataProtection/Backupvaults/swaggerExample-pmk':
+      { status: 'fail', model: PMK },
+    '/subscriptions/0b352192-dcac-4cc7-992e-a96190ccc68c/resourceGroups/SampleResourceGroup/providers/Microsoft.DataProtection/Backupvaults/swaggerExample-2022':
+      { status: 'fail', model: PMK },
+  },
+});
+
+// Data Explorer. The examples' vault is https://dummy.keyvault.com, not a Key
+// Vault host: the key is followed, in a store keyscope classes as the
+// customer's own (host-your-own), so the relational rules say external-key-store.
+//   specification/azure-kusto/resource-manager/Microsoft.Kusto/stable/2024-04-13/examples/KustoClustersCreateOrUpdate.json (200 body)
+//   specification/azure-kusto/resource-manager/Microsoft.Kusto/stable/2024-04-13/examples/KustoClustersListByResourceGroup.json (KustoClusterRPTest3)
+//   specification/azure-kusto/resource-manager/Microsoft.Kusto/stable/2019-09-07/examples/KustoClustersGet.json (KustoClusterRPTest4)
+describeService('data-explorer', {
+  rule: 'cmk.data-explorer',
+  records: {
+    '/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/kustorptest/providers/Microsoft.Kusto/Clusters/kustoCluster': {
+      status: 'pass',
+      model: 'host-your-own',
+      key: 'dummy.keyvault.com/keys/keyname',
+      keyCause: 'external-key-store',
+    },
+    '/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/kustorptest/providers/Microsoft.Kusto/Clusters/KustoClusterRPTest3':
+      {
+        status: 'fail',
+        model: PMK,
+      },
+    '/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/kustorptest/providers/Microsoft.Kusto/Clusters/KustoClusterRPTest4':
+      {
+        status: 'pass',
+        model: 'host-your-own',
+        key: 'dummy.keyvault.com/keys/keyname',
+        keyCause: 'external-key-store',
+      },
+  },
+});
+
+// HDInsight. No example sets a key: cluster1-cmk is GetLinuxSparkCluster's body
+// with cluster.json's DiskEncryptionProperties, holding the vault, key and
+// version of RotateLinuxHadoopClusterDiskEncryptionKey and a user-assigned
+// identity (msiResourceId) the cluster carries. Encryption at host leaves the
+// key fields null: Microsoft-managed keys.
+//   specification/hdinsight/resource-manager/Microsoft.HDInsight/HDInsight/stable/2021-06-01/examples/GetLinuxSparkCluster.json
+//   specification/hdinsight/resource-manager/Microsoft.HDInsight/stable/2018-06-01-preview/examples/RotateLinuxHadoopClusterDiskEncryptionKey.json
+//   specification/hdinsight/resource-manager/Microsoft.HDInsight/stable/2021-06-01/examples/CreateHDInsightClusterWithEncryptionAtHost.json
+describeService('hdinsight', {
+  rule: 'cmk.hdinsight',
+  records: {
+    '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.HDInsight/clusters/cluster1-cmk': {
+      status: 'pass',
+      model: CMK,
+      key: 'newkeyvault.vault.azure.net/keys/newkeyname',
+    },
+    '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.HDInsight/clusters/cluster1': { status: 'fail', model: PMK },
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg1/providers/Microsoft.HDInsight/clusters/cluster1': {
+      status: 'fail',
+      model: PMK,
+    },
+  },
+});
