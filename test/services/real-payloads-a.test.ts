@@ -214,3 +214,169 @@ describeService('hdinsight', {
     },
   },
 });
+
+// Automation. No example sets a key: the customer-key records are
+// getAutomationAccount's body with account.json's EncryptionProperties
+// (keySource Microsoft.Keyvault, keyVaultProperties.keyvaultUri/keyName/keyVersion,
+// identity.userAssignedIdentity); -pmk carries keySource Microsoft.Automation,
+// the definition's other value; myaccount is a listAutomationAccountsByResourceGroup entry.
+//   specification/automation/resource-manager/Microsoft.Automation/stable/2024-10-23/examples/getAutomationAccount.json
+//   specification/automation/resource-manager/Microsoft.Automation/stable/2024-10-23/examples/listAutomationAccountsByResourceGroup.json
+describeService('automation-account', {
+  rule: 'cmk.automation-account',
+  records: {
+    '/subscriptions/subid/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/myAutomationAccount9-cmk': {
+      status: 'pass',
+      model: CMK,
+      key: 'contoso-automation-kv.vault.azure.net/keys/automation-cmk',
+    },
+    '/subscriptions/subid/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/myAutomationAccount9-cmk-sys': {
+      status: 'pass',
+      model: CMK,
+      key: 'contoso-automation-kv.vault.azure.net/keys/automation-cmk',
+    },
+    '/subscriptions/subid/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/myAutomationAccount9': {
+      status: 'fail',
+      model: PMK,
+    },
+    '/subscriptions/subid/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/myAutomationAccount9-pmk': {
+      status: 'fail',
+      model: PMK,
+    },
+    '/subscriptions/subid/resourceGroups/rg/providers/Microsoft.Automation/automationAccounts/myaccount': { status: 'fail', model: PMK },
+  },
+});
+
+// Container groups. No containerGroups example sets a key: the first record is
+// ContainerGroupsGet_Succeeded's body with the encryptionProperties (vault URL
+// with its trailing slash, user-assigned identity) of the container group
+// profile example, which shares the EncryptionProperties definition; demo1-cmk
+// has no identity (the first-party application unwraps), as in the service's
+// template docs.
+//   specification/containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2025-09-01/examples/ContainerGroupsGet_Succeeded.json
+//   specification/containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2025-09-01/examples/ContainerGroupProfileCreateOrUpdate_EncryptionProperties.json
+//   specification/containerinstance/resource-manager/Microsoft.ContainerInstance/stable/2021-10-01/examples/ContainerGroupsGet_Succeeded.json (demo1-2021)
+describeService('container-instance', {
+  rule: 'cmk.container-instance',
+  records: {
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourcegroups/test-rg/providers/Microsoft.ContainerInstance/containerGroups/demo1':
+      {
+        status: 'pass',
+        model: CMK,
+        key: 'testkeyvault.vault.azure.net/keys/test-key',
+      },
+    '/subscriptions/subid/resourceGroups/demo/providers/Microsoft.ContainerInstance/containerGroups/demo1-cmk': {
+      status: 'pass',
+      model: CMK,
+      key: 'example.vault.azure.net/keys/acikey',
+    },
+    '/subscriptions/subid/resourceGroups/demo/providers/Microsoft.ContainerInstance/containerGroups/demo1': { status: 'fail', model: PMK },
+    '/subscriptions/subid/resourceGroups/demo/providers/Microsoft.ContainerInstance/containerGroups/demo1-2021': {
+      status: 'fail',
+      model: PMK,
+    },
+  },
+});
+
+// Cosmos DB for PostgreSQL clusters. The only stable api-version (2022-11-08)
+// has no dataEncryption; 2023-03-02-preview adds it, SystemManaged by default.
+//   specification/postgresqlhsc/resource-manager/Microsoft.DBforPostgreSQL/PostgresqlHsc/preview/2023-03-02-preview/examples/ClusterCreateWithCMK.json (200 body)
+//   specification/postgresqlhsc/resource-manager/Microsoft.DBforPostgreSQL/PostgresqlHsc/preview/2023-03-02-preview/examples/ClusterGet.json
+//   specification/postgresqlhsc/resource-manager/Microsoft.DBforPostgreSQL/PostgresqlHsc/stable/2022-11-08/examples/ClusterCreateBurstablev1.json (200 body)
+describeService('cosmos-postgresql', {
+  rule: 'cmk.cosmos-postgresql',
+  records: {
+    '/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/TestGroup/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/testcluster-multinode':
+      {
+        status: 'pass',
+        model: CMK,
+        key: 'test-kv.vault.azure.net/keys/test-key1',
+      },
+    '/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/TestGroup/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/testcluster1':
+      {
+        status: 'fail',
+        model: PMK,
+      },
+    '/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/TestResourceGroup/providers/Microsoft.DBforPostgreSQL/serverGroupsv2/testcluster-burstablev1':
+      { status: 'fail', model: PMK },
+  },
+});
+
+// MongoDB vCore clusters. The 2024-07-01 Create and 2025-09-01 Get bodies spell the
+// type "/Microsoft.DocumentDB/mongoClusters" (leading slash), which Resource
+// Graph does not: the records carry the type without it. The 2025-09-01 CMK
+// body names the cluster itself as the key identity (a slip of the example),
+// kept as it is: the rule passes on the key, whatever the identity.
+//   specification/mongocluster/resource-manager/Microsoft.DocumentDB/MongoCluster/stable/2026-06-01/examples/MongoClusters_Create_CMK.json (200 body)
+//   specification/mongocluster/resource-manager/Microsoft.DocumentDB/MongoCluster/stable/2025-09-01/examples/MongoClusters_Create_CMK.json (200 body, -2025)
+//   specification/mongocluster/resource-manager/Microsoft.DocumentDB/MongoCluster/stable/2025-09-01/examples/MongoClusters_Get.json (-pmk)
+//   specification/mongocluster/resource-manager/Microsoft.DocumentDB/MongoCluster/stable/2024-07-01/examples/MongoClusters_Create.json (200 body, -2024)
+describeService('cosmos-mongo-vcore', {
+  rule: 'cmk.cosmos-mongo-vcore',
+  records: {
+    '/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/TestResourceGroup/providers/Microsoft.DocumentDB/mongoClusters/myMongoCluster':
+      {
+        status: 'pass',
+        model: CMK,
+        key: 'myvault.vault.azure.net/keys/mykey',
+      },
+    '/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/TestResourceGroup/providers/Microsoft.DocumentDB/mongoClusters/myMongoCluster-2025':
+      {
+        status: 'pass',
+        model: CMK,
+        key: 'myvault.vault.azure.net/keys/mykey',
+      },
+    '/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/TestResourceGroup/providers/Microsoft.DocumentDB/mongoClusters/myMongoCluster-pmk':
+      {
+        status: 'fail',
+        model: PMK,
+      },
+    '/subscriptions/ffffffff-ffff-ffff-ffff-ffffffffffff/resourceGroups/TestResourceGroup/providers/Microsoft.DocumentDB/mongoClusters/myMongoCluster-2024':
+      {
+        status: 'fail',
+        model: PMK,
+      },
+  },
+});
+
+// FHIR services. The Get body's name is the leaf name, as ARM gives it.
+// fhirservices1-pmk is the Get body without its encryption block, the shape of
+// a service created without a key (FhirServices_Create's request has none).
+//   specification/healthcareapis/resource-manager/Microsoft.HealthcareApis/stable/2024-03-31/examples/fhirservices/FhirServices_Get.json
+//   specification/healthcareapis/resource-manager/Microsoft.HealthcareApis/stable/2021-11-01/examples/fhirservices/FhirServices_Get.json (-2021)
+describeService('fhir-service', {
+  rule: 'cmk.fhir-service',
+  records: {
+    '/subscriptions/subid/resourceGroups/testRG/providers/Microsoft.HealthcareApis/workspaces/workspace1/fhirservices/fhirservices1': {
+      status: 'pass',
+      model: CMK,
+      key: 'mykeyvault.vault.azure.net/keys/myencryptionkey',
+    },
+    '/subscriptions/subid/resourceGroups/testRG/providers/Microsoft.HealthcareApis/workspaces/workspace1/fhirservices/fhirservices1-pmk': {
+      status: 'fail',
+      model: PMK,
+    },
+    '/subscriptions/subid/resourceGroups/testRG/providers/Microsoft.HealthcareApis/workspaces/workspace1/fhirservices/fhirservices1-2021': {
+      status: 'fail',
+      model: PMK,
+    },
+  },
+});
+
+// DICOM services.
+//   specification/healthcareapis/resource-manager/Microsoft.HealthcareApis/stable/2024-03-31/examples/dicomservices/DicomServices_Get.json
+//   specification/healthcareapis/resource-manager/Microsoft.HealthcareApis/stable/2021-11-01/examples/dicomservices/DicomServices_Get.json (-2021)
+describeService('dicom-service', {
+  rule: 'cmk.dicom-service',
+  records: {
+    '/subscriptions/subid/resourceGroups/testRG/providers/Microsoft.HealthcareApis/workspaces/workspace1/dicomservices/blue': {
+      status: 'pass',
+      model: CMK,
+      key: 'mykeyvault.vault.azure.net/keys/myencryptionkey',
+    },
+    '/subscriptions/subid/resourceGroups/testRG/providers/Microsoft.HealthcareApis/workspaces/workspace1/dicomservices/blue-2021': {
+      status: 'fail',
+      model: PMK,
+    },
+  },
+});
