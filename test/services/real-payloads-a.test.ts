@@ -41,11 +41,14 @@ interface Document {
 /** One resource of a fixture: its verdict under the service rule, and for a key, the key the relational rules follow. */
 interface Expected {
   status: Status;
-  model: Model;
+  /** Absent: the posture leaves the resource out (a type with no Azure key to follow). */
+  model?: Model;
   /** `<vault host>/keys/<name>` as cmk.key-resolvable names it (the key's vault is not in the export, so it is unknown). */
   key?: string;
-  /** The cause cmk.key-resolvable gives (store-not-in-scan unless said). */
+  /** The cause cmk.key-resolvable gives (store-not-in-scan unless said; none for a fail). */
   keyCause?: string;
+  /** cmk.key-resolvable's verdict (unknown unless said: the key's vault is not in the export). */
+  keyStatus?: Status;
 }
 
 interface ServiceCase {
@@ -88,7 +91,7 @@ function describeService(name: string, spec: ServiceCase): void {
 
     test('the posture classes each record by its key', () => {
       const models = Object.fromEntries(document.posture.resources.map((r) => [r.id, r.model]));
-      expect(models).toEqual(Object.fromEntries(Object.entries(spec.records).map(([id, e]) => [id, e.model])));
+      expect(models).toEqual(Object.fromEntries(Object.entries(spec.records).flatMap(([id, e]) => (e.model ? [[id, e.model]] : []))));
     });
 
     test('cmk.key-resolvable follows the key each payload names, and only those', () => {
@@ -103,7 +106,10 @@ function describeService(name: string, spec: ServiceCase): void {
         .sort((a, b) => (a.id < b.id ? -1 : 1));
       const expected = Object.entries(spec.records)
         .filter(([, e]) => e.key !== undefined)
-        .map(([id, e]) => ({ id, status: 'unknown', cause: e.keyCause ?? 'store-not-in-scan', keys: [e.key] }))
+        .map(([id, e]) => {
+          const status = e.keyStatus ?? 'unknown';
+          return { id, status, cause: status === 'unknown' ? (e.keyCause ?? 'store-not-in-scan') : e.keyCause, keys: [e.key] };
+        })
         .sort((a, b) => (a.id < b.id ? -1 : 1));
       expect(resolvable).toEqual(expected);
     });
@@ -375,6 +381,224 @@ describeService('dicom-service', {
       key: 'mykeyvault.vault.azure.net/keys/myencryptionkey',
     },
     '/subscriptions/subid/resourceGroups/testRG/providers/Microsoft.HealthcareApis/workspaces/workspace1/dicomservices/blue-2021': {
+      status: 'fail',
+      model: PMK,
+    },
+  },
+});
+
+// Azure API for FHIR. The key is set at creation only; a service created
+// without one shows cosmosDbConfiguration without keyVaultKeyUri, or with it null.
+//   specification/healthcareapis/resource-manager/Microsoft.HealthcareApis/stable/2024-03-31/examples/legacy/ServiceGet.json
+//   specification/healthcareapis/resource-manager/Microsoft.HealthcareApis/stable/2024-03-31/examples/legacy/ServiceCreateInDataSovereignRegionWithCmkEnabled.json (200 body, -sovereign; 201 body, -created)
+//   specification/healthcareapis/resource-manager/Microsoft.HealthcareApis/stable/2021-01-11/examples/ServiceCreateMinimum.json (201 body: keyVaultKeyUri null)
+describeService('api-for-fhir', {
+  rule: 'cmk.api-for-fhir',
+  records: {
+    '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.HealthcareApis/services/service1': {
+      status: 'pass',
+      model: CMK,
+      key: 'my-vault.vault.azure.net/keys/my-key',
+    },
+    '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.HealthcareApis/services/service1-sovereign': {
+      status: 'pass',
+      model: CMK,
+      key: 'my-vault.vault.azure.net/keys/my-key',
+    },
+    '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.HealthcareApis/services/service1-created': { status: 'fail', model: PMK },
+    '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.HealthcareApis/services/service2': { status: 'fail', model: PMK },
+  },
+});
+
+// SQL Managed Instance enabled by Azure Arc. The example's k8sRaw has no
+// security block; the -cmk and -servicemanaged records add
+// spec.security.transparentDataEncryption as the Arc data services' custom
+// resource spells it. The protector is a Kubernetes secret: no Azure key to
+// follow, and the posture section leaves these instances out altogether.
+//   specification/azurearcdata/resource-manager/Microsoft.AzureArcData/stable/2024-01-01/examples/CreateOrUpdateSqlManagedInstance.json (200 body)
+describeService('arc-sql-managed-instance', {
+  rule: 'cmk.arc-sql-managed-instance',
+  records: {
+    '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/testrg/providers/Microsoft.AzureArcData/sqlManagedInstances/testsqlManagedInstance-cmk':
+      { status: 'pass' },
+    '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/testrg/providers/Microsoft.AzureArcData/sqlManagedInstances/testsqlManagedInstance':
+      { status: 'fail' },
+    '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/testrg/providers/Microsoft.AzureArcData/sqlManagedInstances/testsqlManagedInstance-servicemanaged':
+      { status: 'fail' },
+  },
+});
+
+// Azure Bot. Both api-versions' GetBot bodies have isCmekEnabled true and
+// cmekKeyVaultUrl "https://myCmekKey", a placeholder that names no key: the
+// rule passes on the switch and the URL, and cmk.key-resolvable fails it (the
+// posture cannot class a key it cannot read). -kv carries a Key Vault key URL;
+// -pmk has the switch off and no URL. -disabled has the switch off and the URL
+// left behind: the rule fails it, but the catalog's key reference has no `when`
+// (a `when` cannot test the boolean isCmekEnabled), so the relational rules
+// still follow the URL.
+//   specification/botservice/resource-manager/Microsoft.BotService/stable/2022-09-15/examples/GetBot.json
+//   specification/botservice/resource-manager/Microsoft.BotService/stable/2021-03-01/examples/GetBot.json (-2021)
+describeService('bot-service', {
+  rule: 'cmk.bot-service',
+  records: {
+    '/subscriptions/subscription-id/resourceGroups/OneResourceGroupName/providers/Microsoft.BotService/botServices/samplebotname': {
+      status: 'pass',
+      model: 'undetermined',
+      key: 'https://myCmekKey',
+      keyStatus: 'fail',
+    },
+    '/subscriptions/subscription-id/resourceGroups/OneResourceGroupName/providers/Microsoft.BotService/botServices/samplebotname-2021': {
+      status: 'pass',
+      model: 'undetermined',
+      key: 'https://myCmekKey',
+      keyStatus: 'fail',
+    },
+    '/subscriptions/subscription-id/resourceGroups/OneResourceGroupName/providers/Microsoft.BotService/botServices/samplebotname-kv': {
+      status: 'pass',
+      model: CMK,
+      key: 'contoso-bot-kv.vault.azure.net/keys/bot-cmk',
+    },
+    '/subscriptions/subscription-id/resourceGroups/OneResourceGroupName/providers/Microsoft.BotService/botServices/samplebotname-pmk': {
+      status: 'fail',
+      model: PMK,
+    },
+    '/subscriptions/subscription-id/resourceGroups/OneResourceGroupName/providers/Microsoft.BotService/botServices/samplebotname-disabled':
+      {
+        status: 'fail',
+        model: 'undetermined',
+        key: 'https://myCmekKey',
+        keyStatus: 'fail',
+      },
+  },
+});
+
+// Managed Instance for Apache Cassandra data centers. No example sets a key:
+// dc2 and dc3 are the create example's body with DataCenterResourceProperties'
+// managedDiskCustomerKeyUri and backupStorageCustomerKeyUri (dc3 the disk key
+// only: its backups stay on Microsoft-managed keys, so it fails).
+//   specification/cosmos-db/resource-manager/Microsoft.DocumentDB/stable/2024-11-15/examples/CosmosDBManagedCassandraDataCenterCreate.json (200 body)
+describeService('cassandra-managed-instance', {
+  rule: 'cmk.cassandra-managed-instance',
+  records: {
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cassandra-prod-rg/providers/Microsoft.DocumentDB/cassandraClusters/cassandra-prod/dataCenters/dc2':
+      { status: 'pass', model: CMK, key: 'cassandra-kv.vault.azure.net/keys/cassandra-cmk' },
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cassandra-prod-rg/providers/Microsoft.DocumentDB/cassandraClusters/cassandra-prod/dataCenters/dc1':
+      { status: 'fail', model: PMK },
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/cassandra-prod-rg/providers/Microsoft.DocumentDB/cassandraClusters/cassandra-prod/dataCenters/dc3':
+      { status: 'fail', model: CMK, key: 'cassandra-kv.vault.azure.net/keys/cassandra-cmk' },
+  },
+});
+
+// Data Box orders. properties.details comes back only with $expand=details
+// (JobsGetCmk); Jobs_Create's body has details without keyEncryptionKey
+// (TestJobName3, Microsoft-managed); list bodies and the patch response have no
+// details at all (TestJobName2): the rule fails such a record whatever its key
+// (see the rule's doc page). The CMK example's kekUrl "https://xxx.xxx.xx" is a
+// placeholder naming no key: cmk.key-resolvable fails it.
+//   specification/databox/resource-manager/Microsoft.DataBox/stable/2025-02-01/examples/JobsGetCmk.json
+//   specification/databox/resource-manager/Microsoft.DataBox/stable/2025-02-01/examples/JobsCreate.json (200 body, renamed TestJobName3)
+//   specification/databox/resource-manager/Microsoft.DataBox/stable/2025-02-01/examples/JobsListByResourceGroup.json (TestJobName2)
+describeService('data-box', {
+  rule: 'cmk.data-box',
+  records: {
+    '/subscriptions/YourSubscriptionId/resourceGroups/YourResourceGroupName/providers/Microsoft.DataBox/jobs/TestJobName1': {
+      status: 'pass',
+      model: 'undetermined',
+      key: 'https://xxx.xxx.xx',
+      keyStatus: 'fail',
+    },
+    '/subscriptions/YourSubscriptionId/resourceGroups/YourResourceGroupName/providers/Microsoft.DataBox/jobs/TestJobName3': {
+      status: 'fail',
+      model: PMK,
+    },
+    '/subscriptions/YourSubscriptionId/resourceGroups/YourResourceGroupName/providers/Microsoft.DataBox/jobs/TestJobName2': {
+      status: 'fail',
+      model: PMK,
+    },
+  },
+});
+
+// Device Update accounts. contoso-pmk is the create body without its
+// encryption block and identity, the shape of an account created without a key.
+//   specification/deviceupdate/resource-manager/Microsoft.DeviceUpdate/stable/2023-07-01/examples/Accounts/Accounts_Create.json (201 body)
+describeService('device-update', {
+  rule: 'cmk.device-update',
+  records: {
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/test-rg/providers/Microsoft.DeviceUpdate/accounts/contoso': {
+      status: 'pass',
+      model: CMK,
+      key: 'contoso.vault.azure.net/keys/contoso',
+    },
+    '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/test-rg/providers/Microsoft.DeviceUpdate/accounts/contoso-pmk': {
+      status: 'fail',
+      model: PMK,
+    },
+  },
+});
+
+// Elastic SAN volume groups. The examples are generated (random id, name and
+// type): the records take their ids from the examples' path parameters. The
+// 2024-05-01 body keeps keyVaultProperties under EncryptionAtRestWithPlatformKey,
+// and fails: the switch decides, not the leftover key. No example uses a
+// customer-managed key: -cmk is that body switched to
+// EncryptionAtRestWithCustomerManagedKey with a Key Vault key and its identity.
+//   specification/elasticsan/resource-manager/Microsoft.ElasticSan/stable/2024-05-01/examples/VolumeGroups_Get_MaximumSet_Gen.json
+//   specification/elasticsan/resource-manager/Microsoft.ElasticSan/stable/2023-01-01/examples/VolumeGroups_Get_MaximumSet_Gen.json
+describeService('elastic-san-volume-group', {
+  rule: 'cmk.elastic-san-volume-group',
+  records: {
+    '/subscriptions/subscriptionid/resourceGroups/resourcegroupname/providers/Microsoft.ElasticSan/elasticSans/elasticsanname/volumeGroups/volumegroupname-cmk':
+      {
+        status: 'pass',
+        model: CMK,
+        key: 'contoso-esan-kv.vault.azure.net/keys/esan-cmk',
+      },
+    '/subscriptions/subscriptionid/resourceGroups/resourcegroupname/providers/Microsoft.ElasticSan/elasticSans/elasticsanname/volumeGroups/volumegroupname':
+      {
+        status: 'fail',
+        model: PMK,
+      },
+    '/subscriptions/E721FC62-7162-4E69-B214-347600FAC505/resourceGroups/rgelasticsan/providers/Microsoft.ElasticSan/elasticSans/qjXY/volumeGroups/1UitIu-qVKdf-5g':
+      {
+        status: 'fail',
+        model: PMK,
+      },
+  },
+});
+
+// Fluid Relay servers. The examples' ids lack the "providers" segment; kept as
+// they are (keyscope reads the subscription and group from them all the same).
+//   specification/fluidrelay/resource-manager/Microsoft.FluidRelay/stable/2022-06-01/examples/FluidRelayServers_CreateWithCmk.json (200 body)
+//   specification/fluidrelay/resource-manager/Microsoft.FluidRelay/stable/2022-06-01/examples/FluidRelayServers_ListByResourceGroup.json (renamed -pmk)
+describeService('fluid-relay', {
+  rule: 'cmk.fluid-relay',
+  records: {
+    '/subscriptions/xxxx-xxxx-xxxx-xxxx/resourceGroups/myResourceGroup/Microsoft.FluidRelay/fluidRelayServers/myFluidRelayServer': {
+      status: 'pass',
+      model: CMK,
+      key: 'contosovault.vault.azure.net/keys/contosokek',
+    },
+    '/subscriptions/xxxx-xxxx-xxxx-xxxx/resourceGroups/myResourceGroup/Microsoft.FluidRelay/fluidRelayServers/myFluidRelayServer-pmk': {
+      status: 'fail',
+      model: PMK,
+    },
+  },
+});
+
+// Health Bots. No example sets a key: -cmk is ResourceCreationPut's body with
+// healthbot.json's KeyVaultProperties (keyName, keyVaultUri required; keyVersion,
+// userIdentity), naming one of the bot's user-assigned identities.
+//   specification/healthbot/resource-manager/Microsoft.HealthBot/stable/2025-05-25/examples/ResourceCreationPut.json (200 body)
+//   specification/healthbot/resource-manager/Microsoft.HealthBot/stable/2025-05-25/healthbot.json (KeyVaultProperties)
+describeService('health-bot', {
+  rule: 'cmk.health-bot',
+  records: {
+    '/subscriptions/subscription-id/resourceGroups/OneResourceGroupName/providers/Microsoft.HealthBot/healthBots/samplebotname-cmk': {
+      status: 'pass',
+      model: CMK,
+      key: 'contoso-healthbot-kv.vault.azure.net/keys/healthbot-cmk',
+    },
+    '/subscriptions/subscription-id/resourceGroups/OneResourceGroupName/providers/Microsoft.HealthBot/healthBots/samplebotname': {
       status: 'fail',
       model: PMK,
     },
