@@ -492,9 +492,9 @@ describeService('cassandra-managed-instance', {
 // Data Box orders. properties.details comes back only with $expand=details
 // (JobsGetCmk); Jobs_Create's body has details without keyEncryptionKey
 // (TestJobName3, Microsoft-managed); list bodies and the patch response have no
-// details at all (TestJobName2): the rule fails such a record whatever its key
-// (see the rule's doc page). The CMK example's kekUrl "https://xxx.xxx.xx" is a
-// placeholder naming no key: cmk.key-resolvable fails it.
+// details at all (TestJobName2): the rule fails such a record whatever its key,
+// as no rule can tell a missing expansion from a missing key. The CMK example's
+// kekUrl "https://xxx.xxx.xx" is a placeholder naming no key: cmk.key-resolvable fails it.
 //   specification/databox/resource-manager/Microsoft.DataBox/stable/2025-02-01/examples/JobsGetCmk.json
 //   specification/databox/resource-manager/Microsoft.DataBox/stable/2025-02-01/examples/JobsCreate.json (200 body, renamed TestJobName3)
 //   specification/databox/resource-manager/Microsoft.DataBox/stable/2025-02-01/examples/JobsListByResourceGroup.json (TestJobName2)
