@@ -1,0 +1,131 @@
+import { fixture, runInProcess } from '../helpers.js';
+
+/**
+ * The service rules against real payloads: each fixture under
+ * fixtures/services/real-payloads/ holds response bodies of the Azure REST API
+ * specification's examples (Azure/azure-rest-api-specs), as Resource Graph
+ * returns them: the example's `id`, `name`, `type`, `location`, `properties`,
+ * `identity` and `sku`, nothing added. Where two examples share one id, the
+ * later one's name (and the id's last segment) gets a suffix so that each
+ * record is a resource of its own; properties irrelevant to encryption that
+ * run long (extensions, user data) are left out.
+ *
+ * Each case names the status each record must get from its rule, and for the
+ * records on a customer-managed key the key references cmk.key-resolvable must
+ * follow (the fixtures hold no key store, so it reports them unknown:
+ * store-not-in-scan, naming each reference as the payload spells it).
+ */
+
+type Status = 'pass' | 'fail' | 'unknown' | 'notApplicable';
+
+interface Case {
+  rule: string;
+  file: string;
+  /** Resource id (as the record spells it) to the rule's status. */
+  expect: Record<string, Status>;
+  /** Resource id to the references cmk.key-resolvable names (sorted, unique); records absent here have none. */
+  keys: Record<string, string[]>;
+}
+
+const SUB = '/subscriptions/{subscription-id}/resourceGroups/myResourceGroup/providers';
+
+const CASES: Case[] = [
+  {
+    rule: 'cmk.virtual-machine',
+    file: 'virtual-machine.json',
+    // ComputeRP/stable/2024-07-01/examples/virtualMachineExamples/:
+    //   myVM      VirtualMachine_Create_WithDiskEncryptionSetResource.json, 200 body (same shape in
+    //             Microsoft.Compute/stable/2019-07-01/examples/CreateAVmWithDiskEncryptionSetResource.json)
+    //   myVM-201  the same file's 201 body: the OS disk names no set, the data disks do
+    //   myVM-cvm  VirtualMachine_Create_WithSecurityTypeConfidentialVMWithCustomerManagedKeys.json, 200 body
+    //   myVM-get  VirtualMachine_Get.json: platform-managed keys, managedDisk holds only the disk id and type
+    expect: {
+      [`${SUB}/Microsoft.Compute/virtualMachines/myVM`]: 'pass',
+      [`${SUB}/Microsoft.Compute/virtualMachines/myVM-201`]: 'fail',
+      [`${SUB}/Microsoft.Compute/virtualMachines/myVM-cvm`]: 'pass',
+      [`${SUB}/Microsoft.Compute/virtualMachines/myVM-get`]: 'fail',
+    },
+    keys: {
+      // The example spells the set's name in two cases; Azure ids are case-insensitive, keyscope keeps both spellings.
+      [`${SUB}/Microsoft.Compute/virtualMachines/myVM`]: [
+        `${SUB}/Microsoft.Compute/diskEncryptionSets/{existing-diskEncryptionSet-name}`,
+        `${SUB}/Microsoft.Compute/diskEncryptionSets/{existing-diskencryptionset-name}`,
+      ],
+      [`${SUB}/Microsoft.Compute/virtualMachines/myVM-201`]: [
+        `${SUB}/Microsoft.Compute/diskEncryptionSets/{existing-diskEncryptionSet-name}`,
+      ],
+      [`${SUB}/Microsoft.Compute/virtualMachines/myVM-cvm`]: [
+        `${SUB}/Microsoft.Compute/diskEncryptionSets/{existing-diskEncryptionSet-name}`,
+      ],
+    },
+  },
+];
+
+interface Finding {
+  ruleId: string;
+  status: Status;
+  resource: { id: string };
+  evidence: { related?: { kind: string; id: string } }[];
+}
+
+interface Document {
+  summary: { byRule: Record<string, Record<Status, number>> };
+  findings: Finding[];
+}
+
+async function scan(file: string): Promise<Document> {
+  const result = await runInProcess([
+    'scan',
+    '--input',
+    fixture('services', 'real-payloads', file),
+    '--format',
+    'json',
+    '--fail-on',
+    'none',
+  ]);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.stdout) as Document;
+}
+
+/**
+ * The rule's findings (fail, unknown) by resource, and its four counts: with
+ * every record of the fixture in `expect`, they pin each record's status (a
+ * record without a finding is a pass, or not applicable where the counts say so).
+ */
+function verdicts(document: Document, rule: string): { findings: Record<string, Status>; counts: Record<Status, number> } {
+  const findings = Object.fromEntries(document.findings.filter((f) => f.ruleId === rule).map((f) => [f.resource.id, f.status]));
+  const { pass, fail, unknown, notApplicable } = document.summary.byRule[rule]!;
+  return { findings, counts: { pass, fail, unknown, notApplicable } };
+}
+
+function expected(c: Case): { findings: Record<string, Status>; counts: Record<Status, number> } {
+  const counts: Record<Status, number> = { pass: 0, fail: 0, unknown: 0, notApplicable: 0 };
+  const findings: Record<string, Status> = {};
+  for (const [id, status] of Object.entries(c.expect)) {
+    counts[status] += 1;
+    if (status === 'fail' || status === 'unknown') findings[id] = status;
+  }
+  return { findings, counts };
+}
+
+function keyReferences(document: Document, ids: readonly string[]): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const finding of document.findings) {
+    if (finding.ruleId !== 'cmk.key-resolvable' || !ids.includes(finding.resource.id)) continue;
+    const named = finding.evidence.flatMap((item) => (item.related?.kind === 'key' ? [item.related.id] : []));
+    out[finding.resource.id] = [...new Set(named)].sort();
+  }
+  return out;
+}
+
+describe('service rules on real REST payloads (audit b)', () => {
+  test.each(CASES.map((c) => [c.rule, c] as const))('%s gives the status the payload implies and follows its key', async (_rule, c) => {
+    const document = await scan(c.file);
+    const ids = Object.keys(c.expect);
+    expect(verdicts(document, c.rule)).toEqual(expected(c));
+    expect(keyReferences(document, ids)).toEqual(c.keys);
+    // Only the resources on a customer-managed key have a key to resolve: none is found dangling or failed.
+    for (const finding of document.findings.filter((f) => f.ruleId === 'cmk.key-resolvable')) expect(finding.status).toBe('unknown');
+  });
+});
