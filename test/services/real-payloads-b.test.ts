@@ -59,6 +59,23 @@ const CASES: Case[] = [
       ],
     },
   },
+  {
+    rule: 'cmk.vm-scale-set',
+    file: 'vm-scale-set.json',
+    // ComputeRP/stable/2024-07-01/examples/virtualMachineScaleSetExamples/:
+    //   {vmss-name}                  VirtualMachineScaleSet_Create_WithDiskEncryptionSetResource.json, 200 body
+    //   {vmss-name}-encryptionathost VirtualMachineScaleSet_Create_WithEncryptionAtHost.json, 200 body: encryption
+    //                                at host on platform keys (securityProfile.encryptionAtHost, no set) fails
+    expect: {
+      [`${SUB}/Microsoft.Compute/virtualMachineScaleSets/{vmss-name}`]: 'pass',
+      [`${SUB}/Microsoft.Compute/virtualMachineScaleSets/{vmss-name}-encryptionathost`]: 'fail',
+    },
+    keys: {
+      [`${SUB}/Microsoft.Compute/virtualMachineScaleSets/{vmss-name}`]: [
+        `${SUB}/Microsoft.Compute/diskEncryptionSets/{existing-diskEncryptionSet-name}`,
+      ],
+    },
+  },
 ];
 
 interface Finding {
