@@ -76,6 +76,30 @@ const CASES: Case[] = [
       ],
     },
   },
+  {
+    rule: 'cmk.snapshot',
+    file: 'snapshot.json',
+    // DiskRP/stable/2024-03-02/examples/:
+    //   mySnapshot  snapshotExamples/Snapshot_Get.json: encryption.type EncryptionAtRestWithPlatformKey beside
+    //               Azure Disk Encryption settings (encryptionSettingsCollection, a guest-OS key, not the
+    //               snapshot's encryption at rest)
+    //   mySnapshot-diskencryptionset  the same body without the ADE settings, its `encryption` as
+    //               diskExamples/Disk_Create_WithDiskEncryptionSet.json returns it (no snapshot example names
+    //               a set; snapshots and disks share the Encryption definition): a set id and no `type`
+    // Microsoft.Compute/stable/2018-06-01/examples/GetInformationAboutASnapshot.json:
+    //   mySnapshot-2018-06-01  the older shape: no `encryption` at all, ADE in encryptionSettings
+    expect: {
+      '/subscriptions/{subscriptionId}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/snapshots/mySnapshot': 'fail',
+      '/subscriptions/{subscriptionId}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/snapshots/mySnapshot-diskencryptionset':
+        'pass',
+      '/subscriptions/{subscriptionId}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/snapshots/mySnapshot-2018-06-01': 'fail',
+    },
+    keys: {
+      '/subscriptions/{subscriptionId}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/snapshots/mySnapshot-diskencryptionset': [
+        `${SUB}/Microsoft.Compute/diskEncryptionSets/{existing-diskEncryptionSet-name}`,
+      ],
+    },
+  },
 ];
 
 interface Finding {
