@@ -100,6 +100,24 @@ const CASES: Case[] = [
       ],
     },
   },
+  {
+    rule: 'cmk.image',
+    file: 'image.json',
+    // ComputeRP/stable/2024-07-01/examples/imageExamples/:
+    //   .../resourceGroups/disk/.../myImage           Image_CreateFromAManagedDiskWithDiskEncryptionSet.json, 200 body
+    //   .../resourceGroups/myResourceGroup/.../myImage Image_Get.json: no set on the OS or the data disk image
+    // ComputeRP/stable/2017-12-01/examples/GetInformationAboutAnImage.json (myImage-2017-12-01): the same without zoneResilient
+    expect: {
+      '/subscriptions/{subscription-id}/resourceGroups/disk/providers/Microsoft.Compute/images/myImage': 'pass',
+      '/subscriptions/{subscriptionId}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/images/myImage': 'fail',
+      '/subscriptions/{subscriptionId}/resourceGroups/myResourceGroup/providers/Microsoft.Compute/images/myImage-2017-12-01': 'fail',
+    },
+    keys: {
+      '/subscriptions/{subscription-id}/resourceGroups/disk/providers/Microsoft.Compute/images/myImage': [
+        `${SUB}/Microsoft.Compute/diskEncryptionSets/{existing-diskEncryptionSet-name}`,
+      ],
+    },
+  },
 ];
 
 interface Finding {
