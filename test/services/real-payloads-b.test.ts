@@ -29,6 +29,9 @@ interface Case {
 
 const SUB = '/subscriptions/{subscription-id}/resourceGroups/myResourceGroup/providers';
 
+const RSV = (group: string, name: string): string =>
+  `/subscriptions/77777777-b0c6-47a2-b37c-d8e65a629c18/resourceGroups/${group}/providers/Microsoft.RecoveryServices/vaults/${name}`;
+
 const CASES: Case[] = [
   {
     rule: 'cmk.virtual-machine',
@@ -116,6 +119,24 @@ const CASES: Case[] = [
       '/subscriptions/{subscription-id}/resourceGroups/disk/providers/Microsoft.Compute/images/myImage': [
         `${SUB}/Microsoft.Compute/diskEncryptionSets/{existing-diskEncryptionSet-name}`,
       ],
+    },
+  },
+  {
+    rule: 'cmk.recovery-services-vault',
+    file: 'recovery-services-vault.json',
+    // recoveryservices/resource-manager/Microsoft.RecoveryServices/stable/:
+    //   .../Default-RecoveryServices-ResourceGroup/.../swaggerExample  2025-02-01/examples/PUTVault_WithCMK.json, 200 body
+    //   .../swaggerExample-get  2025-02-01/examples/GETVault.json: no encryption block at all
+    //   .../HelloWorld/.../swaggerExample  2021-08-01/examples/PatchVault_WithCMK2.json, 200 body: the key through
+    //                           kekIdentity.useSystemAssignedIdentity true
+    expect: {
+      [RSV('Default-RecoveryServices-ResourceGroup', 'swaggerExample')]: 'pass',
+      [RSV('Default-RecoveryServices-ResourceGroup', 'swaggerExample-get')]: 'fail',
+      [RSV('HelloWorld', 'swaggerExample')]: 'pass',
+    },
+    keys: {
+      [RSV('Default-RecoveryServices-ResourceGroup', 'swaggerExample')]: ['cmk2xkv.vault.azure.net/keys/key1'],
+      [RSV('HelloWorld', 'swaggerExample')]: ['cmk2xkv.vault.azure.net/keys/key1'],
     },
   },
 ];
