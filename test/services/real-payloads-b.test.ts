@@ -32,6 +32,8 @@ const SUB = '/subscriptions/{subscription-id}/resourceGroups/myResourceGroup/pro
 const RSV = (group: string, name: string): string =>
   `/subscriptions/77777777-b0c6-47a2-b37c-d8e65a629c18/resourceGroups/${group}/providers/Microsoft.RecoveryServices/vaults/${name}`;
 
+const SEARCH = (name: string): string => `/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Search/searchServices/${name}`;
+
 const CASES: Case[] = [
   {
     rule: 'cmk.virtual-machine',
@@ -138,6 +140,22 @@ const CASES: Case[] = [
       [RSV('Default-RecoveryServices-ResourceGroup', 'swaggerExample')]: ['cmk2xkv.vault.azure.net/keys/key1'],
       [RSV('HelloWorld', 'swaggerExample')]: ['cmk2xkv.vault.azure.net/keys/key1'],
     },
+  },
+  {
+    rule: 'cmk.search-service',
+    file: 'search-service.json',
+    // search/resource-manager/Microsoft.Search/stable/ (no key reference: each index names its key in the data plane):
+    //   mysearchservice                2025-05-01/examples/SearchCreateOrUpdateServiceWithCmkEnforcement.json, 200 body
+    //   mysearchservice-get            2025-05-01/examples/SearchGetService.json: no encryptionWithCmk
+    //   mysearchservice-2022-09-01     2022-09-01/examples/SearchCreateOrUpdateService.json, 200 body: the same, older
+    //   mysearchservice-2022-09-01-cmk 2022-09-01/examples/SearchUpdateServiceWithCmkEnforcement.json, 200 body
+    expect: {
+      [SEARCH('mysearchservice')]: 'pass',
+      [SEARCH('mysearchservice-get')]: 'fail',
+      [SEARCH('mysearchservice-2022-09-01')]: 'fail',
+      [SEARCH('mysearchservice-2022-09-01-cmk')]: 'pass',
+    },
+    keys: {},
   },
 ];
 
