@@ -25,6 +25,12 @@ interface Case {
   expect: Record<string, Status>;
   /** Resource id to the references cmk.key-resolvable names (sorted, unique); records absent here have none. */
   keys: Record<string, string[]>;
+  /**
+   * Resource id to the identities cmk.key-access-scoped names for its key (the user-assigned identity the
+   * payload says unwraps it; `unresolved identity` where the record carries no principal id for it), for the
+   * services that name one; absent: not checked.
+   */
+  identities?: Record<string, string[]>;
 }
 
 const SUB = '/subscriptions/{subscription-id}/resourceGroups/myResourceGroup/providers';
@@ -33,6 +39,12 @@ const RSV = (group: string, name: string): string =>
   `/subscriptions/77777777-b0c6-47a2-b37c-d8e65a629c18/resourceGroups/${group}/providers/Microsoft.RecoveryServices/vaults/${name}`;
 
 const SEARCH = (name: string): string => `/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Search/searchServices/${name}`;
+
+const IOT = (tail: string): string =>
+  `/subscriptions/91d12660-3dec-467a-be2a-213b5544ddc0/resourceGroups/myResourceGroup/providers/Microsoft.Devices/${tail}`;
+
+const IOT_IDENTITY =
+  '/subscriptions/91d12660-3dec-467a-be2a-213b5544ddc0/resourcegroups/testrg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/testidentity';
 
 const CASES: Case[] = [
   {
@@ -140,6 +152,13 @@ const CASES: Case[] = [
       [RSV('Default-RecoveryServices-ResourceGroup', 'swaggerExample')]: ['cmk2xkv.vault.azure.net/keys/key1'],
       [RSV('HelloWorld', 'swaggerExample')]: ['cmk2xkv.vault.azure.net/keys/key1'],
     },
+    identities: {
+      [RSV('Default-RecoveryServices-ResourceGroup', 'swaggerExample')]: [
+        '/subscriptions/85bf5e8c-3084-4f42-add2-746ebb7e97b2/resourcegroups/defaultrg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/examplemsi',
+      ],
+      // kekIdentity.useSystemAssignedIdentity, but the example's body carries only a user-assigned identity: no principal to name.
+      [RSV('HelloWorld', 'swaggerExample')]: ['unresolved identity'],
+    },
   },
   {
     rule: 'cmk.search-service',
@@ -156,6 +175,35 @@ const CASES: Case[] = [
       [SEARCH('mysearchservice-2022-09-01-cmk')]: 'pass',
     },
     keys: {},
+  },
+  {
+    rule: 'cmk.iot-hub',
+    file: 'iot-hub.json',
+    // iothub/resource-manager/Microsoft.Devices/stable/2023-06-30/examples/iothub_get.json (testHub): no encryption.
+    // No example shows a customer key (preview API versions only): testHub-cmk is that body with the encryption block
+    // of the 2023-06-30-preview model (iothub.json EncryptionPropertiesDescription: keySource, keyVaultProperties[]
+    // of keyIdentifier and identity.userAssignedIdentity) and the identity it names.
+    expect: {
+      [IOT('IotHubs/testHub')]: 'fail',
+      [IOT('IotHubs/testHub-cmk')]: 'pass',
+    },
+    keys: { [IOT('IotHubs/testHub-cmk')]: ['contoso-kv.vault.azure.net/keys/iothub-cmk'] },
+    identities: { [IOT('IotHubs/testHub-cmk')]: [IOT_IDENTITY] },
+  },
+  {
+    rule: 'cmk.iot-dps',
+    file: 'iot-dps.json',
+    // deviceprovisioningservices/.../DeviceProvisioningServices/examples/2026-08-01/DPSGet.json (myFirstProvisioningService,
+    // type spelled Microsoft.Devices/ProvisioningServices): no encryption. The -cmk record adds the encryption block of the
+    // 2020-09-01-preview model (encryption.identity.userAssignedIdentity, keySource, keyVaultProperties[].keyIdentifier),
+    // removed from the stable versions since 2021-10-15.
+    expect: {
+      [IOT('ProvisioningServices/myFirstProvisioningService')]: 'fail',
+      [IOT('ProvisioningServices/myFirstProvisioningService-cmk')]: 'pass',
+    },
+    keys: { [IOT('ProvisioningServices/myFirstProvisioningService-cmk')]: ['contoso-kv.vault.azure.net/keys/dps-cmk'] },
+    // The DPS names one identity for all its keys, beside the key list (encryption.identity).
+    identities: { [IOT('ProvisioningServices/myFirstProvisioningService-cmk')]: [IOT_IDENTITY] },
   },
 ];
 
@@ -207,11 +255,12 @@ function expected(c: Case): { findings: Record<string, Status>; counts: Record<S
   return { findings, counts };
 }
 
-function keyReferences(document: Document, ids: readonly string[]): Record<string, string[]> {
+/** For each resource with a finding of `rule`, the ids of the related resources of `kind` its evidence names. */
+function related(document: Document, rule: string, kind: string, ids: readonly string[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   for (const finding of document.findings) {
-    if (finding.ruleId !== 'cmk.key-resolvable' || !ids.includes(finding.resource.id)) continue;
-    const named = finding.evidence.flatMap((item) => (item.related?.kind === 'key' ? [item.related.id] : []));
+    if (finding.ruleId !== rule || !ids.includes(finding.resource.id)) continue;
+    const named = finding.evidence.flatMap((item) => (item.related?.kind === kind ? [item.related.id] : []));
     out[finding.resource.id] = [...new Set(named)].sort();
   }
   return out;
@@ -222,7 +271,8 @@ describe('service rules on real REST payloads (audit b)', () => {
     const document = await scan(c.file);
     const ids = Object.keys(c.expect);
     expect(verdicts(document, c.rule)).toEqual(expected(c));
-    expect(keyReferences(document, ids)).toEqual(c.keys);
+    expect(related(document, 'cmk.key-resolvable', 'key', ids)).toEqual(c.keys);
+    if (c.identities) expect(related(document, 'cmk.key-access-scoped', 'identity', ids)).toEqual(c.identities);
     // Only the resources on a customer-managed key have a key to resolve: none is found dangling or failed.
     for (const finding of document.findings.filter((f) => f.ruleId === 'cmk.key-resolvable')) expect(finding.status).toBe('unknown');
   });
