@@ -205,6 +205,26 @@ const CASES: Case[] = [
     // The DPS names one identity for all its keys, beside the key list (encryption.identity).
     identities: { [IOT('ProvisioningServices/myFirstProvisioningService-cmk')]: [IOT_IDENTITY] },
   },
+  {
+    rule: 'cmk.log-analytics-workspace',
+    file: 'log-analytics-workspace.json',
+    // operationalinsights/resource-manager/Microsoft.OperationalInsights/:
+    //   oiautorest6685    OperationalInsights/stable/2025-02-01/examples/WorkspacesGet.json: no `features` at all
+    //   TestResourceLock  stable/2020-08-01/examples/WorkspacesGet.json, first member: the older shape, no cluster
+    // No spec example shows a linked workspace; workspace-name is the Workspaces - Get response (api-version 2020-08-01)
+    // that https://learn.microsoft.com/azure/azure-monitor/logs/customer-managed-keys printed after linking a workspace
+    // (MicrosoftDocs, "Link workspace to cluster"): features.clusterResourceId names the cluster, and "a workspace that
+    // is not linked has no clusterResourceId under features". The key is the cluster's (cmk.log-analytics-cluster).
+    expect: {
+      '/subscriptions/00000000-0000-0000-0000-00000000000/resourcegroups/oiautorest6685/providers/microsoft.operationalinsights/workspaces/oiautorest6685':
+        'fail',
+      '/subscriptions/594038b5-1093-476e-a366-482775671c11/resourcegroups/calbot-rg/providers/microsoft.operationalinsights/workspaces/testresourcelock':
+        'fail',
+      '/subscriptions/subscription-id/resourcegroups/resource-group-name/providers/microsoft.operationalinsights/workspaces/workspace-name':
+        'pass',
+    },
+    keys: {},
+  },
 ];
 
 interface Finding {
