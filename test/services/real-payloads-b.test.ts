@@ -46,6 +46,8 @@ const IOT = (tail: string): string =>
 const IOT_IDENTITY =
   '/subscriptions/91d12660-3dec-467a-be2a-213b5544ddc0/resourcegroups/testrg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/testidentity';
 
+const STORAGE = '/subscriptions/{subscription-id}/resourceGroups/resource-group-name/providers/Microsoft.Storage/storageAccounts';
+
 const CASES: Case[] = [
   {
     rule: 'cmk.virtual-machine',
@@ -224,6 +226,27 @@ const CASES: Case[] = [
         'pass',
     },
     keys: {},
+  },
+  {
+    rule: 'cmk.storage-encryption-scope',
+    file: 'storage-encryption-scope.json',
+    // storage/resource-manager/Microsoft.Storage/stable/:
+    //   accountname/.../{encryption-scope-name}      2024-01-01/examples/StorageAccountPatchEncryptionScope.json
+    //   accountname/.../{encryption-scope-name}-put  2024-01-01/examples/StorageAccountPutEncryptionScope.json, 200
+    //                                                body: source Microsoft.Storage
+    //   {storage-account-name}/.../{encryption-scope-name}  2019-06-01/examples/StorageAccountPatchEncryptionScope.json:
+    //                                                the older shape, keyUri without currentVersionedKeyIdentifier
+    // The examples' key host (testvault.vault.core.windows.net) is no Key Vault host: cmk.key-resolvable names the key
+    // and reports it unknown as an external key store.
+    expect: {
+      [`${STORAGE}/accountname/encryptionScopes/{encryption-scope-name}`]: 'pass',
+      [`${STORAGE}/accountname/encryptionScopes/{encryption-scope-name}-put`]: 'fail',
+      [`${STORAGE}/{storage-account-name}/encryptionScopes/{encryption-scope-name}`]: 'pass',
+    },
+    keys: {
+      [`${STORAGE}/accountname/encryptionScopes/{encryption-scope-name}`]: ['testvault.vault.core.windows.net/keys/key1'],
+      [`${STORAGE}/{storage-account-name}/encryptionScopes/{encryption-scope-name}`]: ['testvault.vault.core.windows.net/keys/key1'],
+    },
   },
 ];
 
