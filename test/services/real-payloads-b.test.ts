@@ -48,6 +48,9 @@ const IOT_IDENTITY =
 
 const STORAGE = '/subscriptions/{subscription-id}/resourceGroups/resource-group-name/providers/Microsoft.Storage/storageAccounts';
 
+const SA = (name: string): string =>
+  `/subscriptions/{subscription-id}/resourceGroups/res9407/providers/Microsoft.Storage/storageAccounts/${name}`;
+
 const CASES: Case[] = [
   {
     rule: 'cmk.virtual-machine',
@@ -246,6 +249,29 @@ const CASES: Case[] = [
     keys: {
       [`${STORAGE}/accountname/encryptionScopes/{encryption-scope-name}`]: ['testvault.vault.core.windows.net/keys/key1'],
       [`${STORAGE}/{storage-account-name}/encryptionScopes/{encryption-scope-name}`]: ['testvault.vault.core.windows.net/keys/key1'],
+    },
+  },
+  {
+    rule: 'cmk.storage-queue-table',
+    file: 'storage-queue-table.json',
+    // storage/resource-manager/Microsoft.Storage/stable/2024-01-01/examples/:
+    //   sto8596      StorageAccountEnableCMK.json, 200 body: keySource Microsoft.Keyvault (lower-case keyvaultproperties),
+    //                services blob and file only: queues and tables stay on the service key
+    //   sto8596-queue-table  the same body with queue and table at keyType Account, as an account created with
+    //                the account encryption key shows them (learn.microsoft.com/azure/storage/common/account-encryption-key-create)
+    //   sto8596-get  StorageAccountGetProperties.json: keySource Microsoft.Storage, not applicable (cmk.storage-account fails it)
+    expect: {
+      [SA('sto8596')]: 'fail',
+      [SA('sto8596-queue-table')]: 'pass',
+      [SA('sto8596-get')]: 'notApplicable',
+    },
+    keys: {
+      [SA('sto8596')]: ['myvault8569.vault.azure.net/keys/wrappingkey'],
+      [SA('sto8596-queue-table')]: ['myvault8569.vault.azure.net/keys/wrappingkey'],
+    },
+    identities: {
+      [SA('sto8596')]: ['principal:911871cc-ffd1-4fc4-ac11-7a316433ea66'],
+      [SA('sto8596-queue-table')]: ['principal:911871cc-ffd1-4fc4-ac11-7a316433ea66'],
     },
   },
 ];
