@@ -51,6 +51,9 @@ const STORAGE = '/subscriptions/{subscription-id}/resourceGroups/resource-group-
 const SA = (name: string): string =>
   `/subscriptions/{subscription-id}/resourceGroups/res9407/providers/Microsoft.Storage/storageAccounts/${name}`;
 
+const ANF = (name: string): string =>
+  `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myRG/providers/Microsoft.NetApp/netAppAccounts/${name}`;
+
 const CASES: Case[] = [
   {
     rule: 'cmk.virtual-machine',
@@ -272,6 +275,27 @@ const CASES: Case[] = [
     identities: {
       [SA('sto8596')]: ['principal:911871cc-ffd1-4fc4-ac11-7a316433ea66'],
       [SA('sto8596-queue-table')]: ['principal:911871cc-ffd1-4fc4-ac11-7a316433ea66'],
+    },
+  },
+  {
+    rule: 'cmk.netapp-account',
+    file: 'netapp-account.json',
+    // netapp/resource-manager/Microsoft.NetApp/stable/2025-06-01/examples/Accounts_Get.json (account1): no encryption block.
+    // No example GETs an account on a customer key. account1-netapp-key is that body with `encryption` as
+    // `az netappfiles account show` prints a default account (identity and keyVaultProperties null, keySource
+    // Microsoft.NetApp); account1-hsm-key carries the key Accounts_ChangeKeyVault.json moves the account to (a Managed
+    // HSM key: keyVaultUri, keyName, keyVaultResourceId) under keySource Microsoft.KeyVault, with a user-assigned
+    // identity in encryption.identity (AccountEncryption definition of 2025-06-01).
+    expect: {
+      [ANF('account1')]: 'fail',
+      [ANF('account1-netapp-key')]: 'fail',
+      [ANF('account1-hsm-key')]: 'pass',
+    },
+    keys: { [ANF('account1-hsm-key')]: ['my-key-vault.managedhsm.azure.net/keys/rsakey'] },
+    identities: {
+      [ANF('account1-hsm-key')]: [
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myRG/providers/Microsoft.ManagedIdentity/userAssignedIdentities/anf-cmk',
+      ],
     },
   },
 ];
