@@ -298,6 +298,27 @@ const CASES: Case[] = [
       ],
     },
   },
+  {
+    rule: 'cmk.redis-enterprise',
+    file: 'redis-enterprise.json',
+    // redisenterprise/resource-manager/Microsoft.Cache/stable/:
+    //   subid/.../cache1                2025-04-01/examples/RedisEnterpriseCreate.json, 201 body: customerManagedKeyEncryption
+    //   e7b5a9d2-.../cache1             2025-04-01/examples/RedisEnterpriseGet.json: no encryption block
+    //   subid/.../cache1-2023-11-01     2023-11-01/examples/RedisEnterpriseCreate.json, 200 body: the older shape, none either
+    expect: {
+      '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Cache/redisEnterprise/cache1': 'pass',
+      '/subscriptions/e7b5a9d2-6b6a-4d2f-9143-20d9a10f5b8f/resourceGroups/rg1/providers/Microsoft.Cache/redisEnterprise/cache1': 'fail',
+      '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Cache/redisEnterprise/cache1-2023-11-01': 'fail',
+    },
+    keys: {
+      '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Cache/redisEnterprise/cache1': ['your-kv.vault.azure.net/keys/your-key'],
+    },
+    identities: {
+      '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Cache/redisEnterprise/cache1': [
+        '/subscriptions/your-subscription/resourceGroups/your-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/your-identity',
+      ],
+    },
+  },
 ];
 
 interface Finding {
