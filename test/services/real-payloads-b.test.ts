@@ -54,6 +54,8 @@ const SA = (name: string): string =>
 const ANF = (name: string): string =>
   `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myRG/providers/Microsoft.NetApp/netAppAccounts/${name}`;
 
+const HPC = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/scgroup/providers/Microsoft.StorageCache';
+
 const CASES: Case[] = [
   {
     rule: 'cmk.virtual-machine',
@@ -317,6 +319,39 @@ const CASES: Case[] = [
       '/subscriptions/subid/resourceGroups/rg1/providers/Microsoft.Cache/redisEnterprise/cache1': [
         '/subscriptions/your-subscription/resourceGroups/your-rg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/your-identity',
       ],
+    },
+  },
+  {
+    rule: 'cmk.hpc-cache',
+    file: 'hpc-cache.json',
+    // storagecache/resource-manager/Microsoft.StorageCache/stable/:
+    //   sc1             2025-07-01/examples/Caches_Get.json: encryptionSettings.keyEncryptionKey (keyUrl, sourceVault.id)
+    //   sc1-2019-11-01  2019-11-01/examples/Caches_Get.json: the older shape, no encryptionSettings (Microsoft-managed keys)
+    // The examples' bodies spell the type Microsoft.StorageCache/Cache; Resource Graph names the type from the id
+    // (microsoft.storagecache/caches), which these records carry (see the report of audit b).
+    expect: {
+      [`${HPC}/caches/sc1`]: 'pass',
+      [`${HPC}/caches/sc1-2019-11-01`]: 'fail',
+    },
+    keys: { [`${HPC}/caches/sc1`]: ['keyvault-cmk.vault.azure.net/keys/key2048'] },
+  },
+  {
+    rule: 'cmk.managed-lustre',
+    file: 'managed-lustre.json',
+    // storagecache/resource-manager/Microsoft.StorageCache/stable/:
+    //   fs1  2025-07-01/examples/amlFilesystems_Get.json (type spelled Microsoft.StorageCache/amlFilesystem in the body;
+    //        the record carries Resource Graph's microsoft.storagecache/amlfilesystems); hsm and CSI blocks left out
+    //   fs2  2024-03-01/examples/amlFilesystems_List.json, second member: the older api-version, same shape
+    //   fs1-microsoft-key  every example names a key: fs1 without encryptionSettings and its identity, as a file
+    //        system created without a customer key is
+    expect: {
+      [`${HPC}/amlFilesystems/fs1`]: 'pass',
+      [`${HPC}/amlFilesystems/fs2`]: 'pass',
+      [`${HPC}/amlFilesystems/fs1-microsoft-key`]: 'fail',
+    },
+    keys: {
+      [`${HPC}/amlFilesystems/fs1`]: ['keyvault-cmk.vault.azure.net/keys/key2048'],
+      [`${HPC}/amlFilesystems/fs2`]: ['examplekv.vault.azure.net/keys/kvk'],
     },
   },
 ];
