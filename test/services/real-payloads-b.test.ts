@@ -56,6 +56,9 @@ const ANF = (name: string): string =>
 
 const HPC = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/scgroup/providers/Microsoft.StorageCache';
 
+const LOAD = (name: string): string =>
+  `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dummyrg/providers/Microsoft.LoadTestService/loadTests/${name}`;
+
 const CASES: Case[] = [
   {
     rule: 'cmk.virtual-machine',
@@ -352,6 +355,23 @@ const CASES: Case[] = [
     keys: {
       [`${HPC}/amlFilesystems/fs1`]: ['keyvault-cmk.vault.azure.net/keys/key2048'],
       [`${HPC}/amlFilesystems/fs2`]: ['examplekv.vault.azure.net/keys/kvk'],
+    },
+  },
+  {
+    rule: 'cmk.load-testing',
+    file: 'load-testing.json',
+    // loadtestservice/resource-manager/Microsoft.LoadTestService/stable/2022-12-01/examples/:
+    //   myLoadTest      LoadTests_CreateOrUpdate.json, 200 body: encryption.keyUrl and a user-assigned encryption.identity
+    //   myLoadTest-get  LoadTests_Get.json: no encryption block
+    expect: {
+      [LOAD('myLoadTest')]: 'pass',
+      [LOAD('myLoadTest-get')]: 'fail',
+    },
+    keys: { [LOAD('myLoadTest')]: ['dummy.vault.azure.net/keys/dummykey1'] },
+    identities: {
+      [LOAD('myLoadTest')]: [
+        '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dummyrg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1',
+      ],
     },
   },
 ];
