@@ -59,6 +59,9 @@ const HPC = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/
 const LOAD = (name: string): string =>
   `/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dummyrg/providers/Microsoft.LoadTestService/loadTests/${name}`;
 
+const ASA = (name: string): string =>
+  `/subscriptions/56b5e0a9-b645-407d-99b0-c64f86013e3d/resourceGroups/sjrg3276/providers/Microsoft.StreamAnalytics/streamingjobs/${name}`;
+
 const CASES: Case[] = [
   {
     rule: 'cmk.virtual-machine',
@@ -373,6 +376,21 @@ const CASES: Case[] = [
         '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/dummyrg/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1',
       ],
     },
+  },
+  {
+    rule: 'cmk.stream-analytics',
+    file: 'stream-analytics.json',
+    // streamanalytics/resource-manager/Microsoft.StreamAnalytics/stable/2020-03-01/examples/StreamingJob_Create_CompleteJob.json
+    // (sj7804, 200 body without its inputs, transformation and outputs; 2021-10-01-preview returns the same): no
+    // contentStoragePolicy, the SystemAccount default. No example shows the other values; the two others set them as
+    // the StreamingJobProperties definition of 2020-03-01 names them (contentStoragePolicy SystemAccount, and
+    // JobStorageAccount with jobStorageAccount.accountName and authenticationMode Msi).
+    expect: {
+      [ASA('sj7804')]: 'fail',
+      [ASA('sj7804-system-account')]: 'fail',
+      [ASA('sj7804-job-storage')]: 'pass',
+    },
+    keys: {},
   },
 ];
 
