@@ -62,6 +62,9 @@ const LOAD = (name: string): string =>
 const ASA = (name: string): string =>
   `/subscriptions/56b5e0a9-b645-407d-99b0-c64f86013e3d/resourceGroups/sjrg3276/providers/Microsoft.StreamAnalytics/streamingjobs/${name}`;
 
+const ALERT = (name: string): string =>
+  `/subscriptions/dd4bfc94-a096-412b-9c43-4bd13e35afbc/resourcegroups/QueryResourceGroupName/providers/microsoft.insights/scheduledqueryrules/${name}`;
+
 const CASES: Case[] = [
   {
     rule: 'cmk.virtual-machine',
@@ -389,6 +392,21 @@ const CASES: Case[] = [
       [ASA('sj7804')]: 'fail',
       [ASA('sj7804-system-account')]: 'fail',
       [ASA('sj7804-job-storage')]: 'pass',
+    },
+    keys: {},
+  },
+  {
+    rule: 'cmk.log-search-alert',
+    file: 'log-search-alert.json',
+    // monitor/resource-manager/Microsoft.Insights/stable/ (no `kind` in any of these bodies: the rule applies):
+    //   perf             2023-12-01/examples/createOrUpdateScheduledQueryRule.json, 200 body: checkWorkspaceAlertsStorageConfigured true
+    //   perf-2021-08-01  2021-08-01/examples/getScheduledQueryRule.json: the same flag, an older api-version
+    //   logalertfoo      2018-04-16/examples/getScheduledQueryRules.json: the legacy shape (source, schedule, action), no flag
+    expect: {
+      [ALERT('perf')]: 'pass',
+      [ALERT('perf-2021-08-01')]: 'pass',
+      '/subscriptions/b67f7fec-69fc-4974-9099-a26bd6ffeda3/resourceGroups/Rac46PostSwapRG/providers/microsoft.insights/scheduledQueryRules/logalertfoo':
+        'fail',
     },
     keys: {},
   },
