@@ -410,6 +410,28 @@ const CASES: Case[] = [
     },
     keys: {},
   },
+  {
+    rule: 'cmk.vmware-private-cloud',
+    file: 'vmware-private-cloud.json',
+    // vmware/resource-manager/Microsoft.AVS/stable/ (endpoints and identity sources left out):
+    //   00000000-.../cloud1     2024-09-01/examples/PrivateClouds_Get.json: encryption Enabled, keyVaultUrl with a
+    //                           trailing slash, keyName, keyVersion; the system-assigned identity unwraps the key
+    //   {subscription-id}/.../cloud1  2021-12-01/examples/PrivateClouds_Get.json: the older shape, no encryption
+    expect: {
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/group1/providers/Microsoft.AVS/privateClouds/cloud1': 'pass',
+      '/subscriptions/{subscription-id}/resourceGroups/group1/providers/Microsoft.AVS/privateClouds/cloud1': 'fail',
+    },
+    keys: {
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/group1/providers/Microsoft.AVS/privateClouds/cloud1': [
+        'keyvault1-kmip-kvault.vault.azure.net/keys/keyname1',
+      ],
+    },
+    identities: {
+      '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/group1/providers/Microsoft.AVS/privateClouds/cloud1': [
+        'principal:881e5573-063f-49e4-8c08-79d7df0169d8',
+      ],
+    },
+  },
 ];
 
 interface Finding {
