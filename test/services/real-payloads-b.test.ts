@@ -5,10 +5,13 @@ import { fixture, runInProcess } from '../helpers.js';
  * fixtures/services/real-payloads/ holds response bodies of the Azure REST API
  * specification's examples (Azure/azure-rest-api-specs), as Resource Graph
  * returns them: the example's `id`, `name`, `type`, `location`, `properties`,
- * `identity` and `sku`, nothing added. Where two examples share one id, the
- * later one's name (and the id's last segment) gets a suffix so that each
- * record is a resource of its own; properties irrelevant to encryption that
- * run long (extensions, user data) are left out.
+ * `identity` and `sku`. Where two examples share one id, the later one's name
+ * (and the id's last segment) gets a suffix so that each record is a resource
+ * of its own; properties irrelevant to encryption that run long (extensions,
+ * user data, inputs and outputs) are left out. Where no example shows a shape
+ * (a customer key offered in preview API versions only, a default the examples
+ * leave unstated), the record is an example's body with the block the API
+ * definition names, and the case's comment says so.
  *
  * Each case names the status each record must get from its rule, and for the
  * records on a customer-managed key the key references cmk.key-resolvable must
@@ -26,9 +29,9 @@ interface Case {
   /** Resource id to the references cmk.key-resolvable names (sorted, unique); records absent here have none. */
   keys: Record<string, string[]>;
   /**
-   * Resource id to the identities cmk.key-access-scoped names for its key (the user-assigned identity the
-   * payload says unwraps it; `unresolved identity` where the record carries no principal id for it), for the
-   * services that name one; absent: not checked.
+   * Resource id to the identities cmk.key-access-scoped names as unwrapping its key (a user-assigned identity's
+   * resource id, `principal:<id>` for a system-assigned one, `unresolved identity` where the record carries no
+   * principal id for it); absent: not checked.
    */
   identities?: Record<string, string[]>;
 }
@@ -500,7 +503,7 @@ describe('service rules on real REST payloads (audit b)', () => {
     expect(verdicts(document, c.rule)).toEqual(expected(c));
     expect(related(document, 'cmk.key-resolvable', 'key', ids)).toEqual(c.keys);
     if (c.identities) expect(related(document, 'cmk.key-access-scoped', 'identity', ids)).toEqual(c.identities);
-    // Only the resources on a customer-managed key have a key to resolve: none is found dangling or failed.
+    // No fixture holds a key store: every key reference is unknown, never a pass or a dangling failure.
     for (const finding of document.findings.filter((f) => f.ruleId === 'cmk.key-resolvable')) expect(finding.status).toBe('unknown');
   });
 });
