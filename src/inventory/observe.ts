@@ -120,7 +120,11 @@ export function readReferences(resource: Resource, consumer: ConsumerType): RawR
         out.push(pendingReference(spec, unknownCauseOf(resource, canonicalOf(spec.when.path))));
         continue;
       }
-      const value = typeof gate.value === 'string' ? gate.value.toLowerCase() : undefined;
+      // As `equals` compares: case-insensitive, a boolean or number by its text (`true` is "true").
+      const value =
+        typeof gate.value === 'string' || typeof gate.value === 'boolean' || typeof gate.value === 'number'
+          ? `${gate.value}`.toLowerCase()
+          : undefined;
       if (!spec.when.in.some((allowed) => allowed.toLowerCase() === value)) continue;
     }
     if (spec.each) {

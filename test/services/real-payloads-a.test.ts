@@ -433,9 +433,8 @@ describeService('arc-sql-managed-instance', {
 // rule passes on the switch and the URL, and cmk.key-resolvable fails it (the
 // posture cannot class a key it cannot read). -kv carries a Key Vault key URL;
 // -pmk has the switch off and no URL. -disabled has the switch off and the URL
-// left behind: the rule fails it, but the catalog's key reference has no `when`
-// (a `when` cannot test the boolean isCmekEnabled), so the relational rules
-// still follow the URL.
+// left behind: the rule fails it, and the catalog's key reference (`when`
+// isCmekEnabled is true, compared by its text) follows no key: platform-managed.
 //   specification/botservice/resource-manager/Microsoft.BotService/stable/2022-09-15/examples/GetBot.json
 //   specification/botservice/resource-manager/Microsoft.BotService/stable/2021-03-01/examples/GetBot.json (-2021)
 describeService('bot-service', {
@@ -465,9 +464,7 @@ describeService('bot-service', {
     '/subscriptions/subscription-id/resourceGroups/OneResourceGroupName/providers/Microsoft.BotService/botServices/samplebotname-disabled':
       {
         status: 'fail',
-        model: 'undetermined',
-        key: 'https://myCmekKey',
-        keyStatus: 'fail',
+        model: PMK,
       },
   },
 });
