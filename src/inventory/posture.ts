@@ -43,7 +43,8 @@ export function postureOf(consumers: readonly ConsumerEntry[], linksOf: (entry: 
       const level = keyLevel(link);
       fipsLevel = level === undefined || level === 'unknown' || fipsLevel === null ? null : Math.min(fipsLevel, level.level);
       const store = link.store ? link.store.id : (link.address?.host ?? link.reference);
-      if (store !== '' && !keyStores.includes(store)) keyStores.push(store);
+      // Azure ids are case-insensitive: one store spelled two ways (a VM's disks naming one set) is listed once.
+      if (store !== '' && !keyStores.some((listed) => listed.toLowerCase() === store.toLowerCase())) keyStores.push(store);
     }
     if (keyStores.length > 1) keyStores.sort();
     entries[i] = {

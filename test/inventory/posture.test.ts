@@ -30,4 +30,20 @@ describe('posture', () => {
       ['z-two-keys', 'customer-managed-key-vault', [`${SUB}/Microsoft.KeyVault/vaults/kv`], 3, 'resolved'],
     ]);
   });
+
+  test('one disk encryption set named in two spellings (ids are case-insensitive) is one store, as first spelled', () => {
+    const set = (name: string): string => `${SUB}/Microsoft.Compute/diskEncryptionSets/${name}`;
+    const vm: Resource = {
+      id: `${SUB}/Microsoft.Compute/virtualMachines/vm`,
+      name: 'vm',
+      type: 'Microsoft.Compute/virtualMachines',
+      properties: {
+        storageProfile: {
+          osDisk: { managedDisk: { diskEncryptionSet: { id: set('des-Main') } } },
+          dataDisks: [{ lun: 0, managedDisk: { diskEncryptionSet: { id: set('des-main') } } }],
+        },
+      },
+    };
+    expect(posture([vm]).map((entry) => entry.keyStores)).toEqual([[set('des-Main')]]);
+  });
 });
