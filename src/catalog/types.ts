@@ -108,6 +108,14 @@ export interface CatalogTypeSpec {
   keyLocation?: 'kubernetes-secret';
   /** A cmk type that names no key itself: where the key is held instead. Informational (docs, catalog readers). */
   keyReferencesIn?: KeyHeldElsewhere;
+  /**
+   * For a cmk type without keyReferences: the switch that says its data is
+   * under a customer key, so the posture can class it (`host-your-own` for a
+   * key outside Azure's key services, `undetermined` for a key keyscope does
+   * not follow, `platform-managed` when off). `in`: the values that mean on
+   * (case-insensitive, a boolean by its text); `exists`: set and not empty.
+   */
+  customerKeyWhen?: { path: string; in?: readonly string[]; exists?: true };
   /** One line: why the type is in its class (no-data, platform-only), shown in docs/services.md. */
   note?: string;
   keyConstraints?: { kty?: readonly string[]; sizes?: readonly number[]; minimumSize?: number };

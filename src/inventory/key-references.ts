@@ -28,3 +28,24 @@ export const CONSUMERS_BY_TYPE: ReadonlyMap<string, ConsumerType> = new Map(CONS
 
 /** Every service name, sorted (rule parameters and docs list them). */
 export const SERVICES: readonly string[] = [...new Set(CONSUMER_TYPES.map((consumer) => consumer.service))].sort();
+
+/** A cmk type that names no key the index can follow, and the switch that says whether its data is under a customer key. */
+export interface KeySwitchType {
+  /** Lower-case resource type. */
+  type: string;
+  service: string;
+  switch: { path: string; in?: readonly string[]; exists?: true };
+  /** The key is held outside Azure's key services (a Kubernetes secret): `host-your-own` when on. */
+  outsideAzure: boolean;
+}
+
+/** The cmk types without key references, by lower-case type (catalog `customerKeyWhen`): the posture classes them by their switch. */
+export const KEY_SWITCH_TYPES: ReadonlyMap<string, KeySwitchType> = new Map(
+  serviceCatalog()
+    .typesOfClass('cmk')
+    .filter((entry) => !entry.keyReferences?.length && entry.customerKeyWhen)
+    .map((entry) => [
+      entry.key,
+      { type: entry.key, service: entry.service.service, switch: entry.customerKeyWhen!, outsideAzure: entry.keyLocation !== undefined },
+    ]),
+);

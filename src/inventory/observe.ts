@@ -10,7 +10,7 @@ import {
   type Resource,
   type UnknownCause,
 } from '../model/index.js';
-import { CONSUMERS_BY_TYPE, type ConsumerType, type KeyReferenceSpec } from './key-references.js';
+import { CONSUMERS_BY_TYPE, KEY_SWITCH_TYPES, type ConsumerType, type KeyReferenceSpec, type KeySwitchType } from './key-references.js';
 import { STORE_TYPES, type StoreType } from './key-stores.js';
 import { hostOfUri, keyAddressOf, parseKeyUri } from './key-uri.js';
 import { identityOf, pathIn, referencePending } from './grants.js';
@@ -72,7 +72,11 @@ export class ObservedResources {
       return undefined;
     }
     const consumer = CONSUMERS_BY_TYPE.get(type);
-    if (!consumer) return undefined;
+    if (!consumer) {
+      const switched = KEY_SWITCH_TYPES.get(type);
+      if (switched) this.consumers.push(switchedEntry(resource, switched));
+      return undefined;
+    }
     const entry: ConsumerEntry = {
       id: resource.id,
       type: consumer.type,
@@ -107,6 +111,29 @@ export class ObservedResources {
     const name = host ? host.slice(0, host.indexOf('.') < 0 ? host.length : host.indexOf('.')) : nameOf(resource).toLowerCase();
     this.storesByName.set(`${store.kind}:${name}`, kept);
   }
+}
+
+/** The posture's entry for a data resource with no key reference to follow: its switch, on, off or unknown. */
+function switchedEntry(resource: Resource, switched: KeySwitchType): ConsumerEntry {
+  const { path, exists } = switched.switch;
+  const read = readPath(resource, path, canonicalUnknown(resource.unknown));
+  const value = read.known ? read.value : undefined;
+  // As a `when` compares: case-insensitive, a boolean or number by its text; `exists`: set and not empty.
+  const on = exists
+    ? value !== undefined && value !== null && value !== ''
+    : (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') &&
+      switched.switch.in!.some((allowed) => allowed.toLowerCase() === `${value}`.toLowerCase());
+  return {
+    id: resource.id,
+    type: switched.type,
+    name: nameOf(resource),
+    subscriptionId: interned(subscriptionOf(resource)),
+    fipsTag: undefined,
+    consumer: { type: switched.type, service: switched.service, references: [] },
+    references: [],
+    keySwitch: !read.known ? 'unknown' : on ? 'on' : 'off',
+    outsideAzure: switched.outsideAzure,
+  };
 }
 
 /** Reads a consumer's key references in the first pass. */

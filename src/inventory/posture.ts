@@ -52,13 +52,20 @@ export function postureOf(consumers: readonly ConsumerEntry[], linksOf: (entry: 
       type: entry.type,
       name: entry.name,
       subscriptionId: entry.subscriptionId,
-      model: modelOf(links),
+      model: entry.keySwitch ? switchedModel(entry) : modelOf(links),
       keyStores: keyStores.slice(), // exactly sized: the report holds one per data resource
       fipsLevel,
       keyState: worst,
     };
   }
   return sortByIds(entries, (entry) => entry.id);
+}
+
+/** The model of a data resource with no key reference to follow, from its switch. */
+function switchedModel(entry: ConsumerEntry): PostureModel {
+  if (entry.keySwitch === 'off') return 'platform-managed';
+  // On: a customer key keyscope does not follow to its store, unless it is held outside Azure altogether.
+  return entry.keySwitch === 'on' && entry.outsideAzure ? 'host-your-own' : 'undetermined';
 }
 
 /** The model a consumer's keys follow, from the kind of store its first key is in. */

@@ -1,4 +1,4 @@
-import { CONSUMER_TYPES } from './key-references.js';
+import { CONSUMER_TYPES, KEY_SWITCH_TYPES } from './key-references.js';
 import { STORE_TYPES } from './key-stores.js';
 
 /** Role assignments: read only when a rule reads an identity's grants. */
@@ -25,6 +25,8 @@ export const RELATION_READS: ReadonlyMap<string, readonly string[]> = new Map<st
   [ROLE_DEFINITION_TYPE, ['properties']],
   [SUBSCRIPTION_TYPE, ['properties']],
   ...CONSUMER_TYPES.map((consumer): [string, readonly string[]] => [consumer.type, ['identity', 'properties', 'tags']]),
+  // The posture reads their switch.
+  ...[...KEY_SWITCH_TYPES.values()].map((switched): [string, readonly string[]] => [switched.type, [switched.switch.path.toLowerCase()]]),
 ]);
 
 /** Every type the index reads (lower-case, sorted): sources must not skip them. */

@@ -97,4 +97,11 @@ export interface ConsumerEntry {
   links?: KeyLink[];
   /** Set by `release`: its rules have run and its posture is taken. */
   released?: true;
+  /**
+   * For a type with no key reference to follow (`KEY_SWITCH_TYPES`): its
+   * switch, on (a customer key), off, or unknown (only known at deployment).
+   */
+  keySwitch?: 'on' | 'off' | 'unknown';
+  /** With `keySwitch`: the key is held outside Azure's key services. */
+  outsideAzure?: boolean;
 }

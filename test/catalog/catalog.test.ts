@@ -24,7 +24,7 @@ describe('the service catalog', () => {
     ]);
   });
 
-  test('schema errors are located: a cmk type without rules, a bad identity form, two key forms', () => {
+  test('schema errors are located: a cmk type without rules, a bad identity form, two key forms, no posture switch', () => {
     expect(errorsOf('bad-entry')).toEqual([
       {
         file: 'fixtures/catalog/bad-entry/cmk-without-rule.yaml',
@@ -46,6 +46,14 @@ describe('the service catalog', () => {
         column: 14,
         pointer: '/types/0/keyReferences/0/key',
         message: "'/types/0/keyReferences/0/key' must match exactly one of its allowed forms",
+      },
+      // A cmk type the index cannot follow needs the switch the posture classes it by.
+      {
+        file: 'fixtures/catalog/bad-entry/unswitched-key-elsewhere.yaml',
+        line: 4,
+        column: 5,
+        pointer: '/types/0',
+        message: "missing required key 'customerKeyWhen' in '/types/0'",
       },
     ]);
   });

@@ -46,4 +46,41 @@ describe('posture', () => {
     };
     expect(posture([vm]).map((entry) => entry.keyStores)).toEqual([[set('des-Main')]]);
   });
+
+  test('a data resource with no key reference to follow is classed by its catalog switch (customerKeyWhen)', () => {
+    const record = (type: string, name: string, properties: Record<string, unknown>, unknown?: string[]): Resource => ({
+      id: `${SUB}/${type}/${name}`,
+      name,
+      type,
+      properties,
+      ...(unknown ? { unknown } : {}),
+    });
+    const entries = posture([
+      record('Microsoft.Search/searchServices', 'search-on', { encryptionWithCmk: { enforcement: 'enabled' } }),
+      record('Microsoft.Search/searchServices', 'search-off', { encryptionWithCmk: { enforcement: 'Unspecified' } }),
+      record('Microsoft.Search/searchServices', 'search-deploy-time', {}, ['properties.encryptionWithCmk.enforcement']),
+      record('Microsoft.OperationalInsights/workspaces', 'ws-linked', {
+        features: { clusterResourceId: `${SUB}/Microsoft.OperationalInsights/clusters/c` },
+      }),
+      record('Microsoft.OperationalInsights/workspaces', 'ws-empty', { features: { clusterResourceId: '' } }),
+      record('Microsoft.Insights/scheduledQueryRules', 'alert-own-storage', { checkWorkspaceAlertsStorageConfigured: true }),
+      record('Microsoft.AzureArcData/sqlManagedInstances', 'arc-cmk', {
+        k8sRaw: { spec: { security: { transparentDataEncryption: { mode: 'CustomerManaged' } } } },
+      }),
+      record('Microsoft.AzureArcData/sqlManagedInstances', 'arc-service', {
+        k8sRaw: { spec: { security: { transparentDataEncryption: { mode: 'ServiceManaged' } } } },
+      }),
+    ]);
+    expect(Object.fromEntries(entries.map((entry) => [entry.name, [entry.model, entry.keyStores, entry.keyState]]))).toEqual({
+      // On: a customer key keyscope does not follow to its store, unless it is held outside Azure (an Arc protector in a Kubernetes secret).
+      'search-on': ['undetermined', [], null],
+      'search-off': ['platform-managed', [], null],
+      'search-deploy-time': ['undetermined', [], null],
+      'ws-linked': ['undetermined', [], null],
+      'ws-empty': ['platform-managed', [], null],
+      'alert-own-storage': ['undetermined', [], null],
+      'arc-cmk': ['host-your-own', [], null],
+      'arc-service': ['platform-managed', [], null],
+    });
+  });
 });

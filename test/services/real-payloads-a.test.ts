@@ -414,17 +414,18 @@ describeService('api-for-fhir', {
 // security block; the -cmk and -servicemanaged records add
 // spec.security.transparentDataEncryption as the Arc data services' custom
 // resource spells it. The protector is a Kubernetes secret: no Azure key to
-// follow, and the posture section leaves these instances out altogether.
+// follow; the posture classes the instances by the catalog's customerKeyWhen
+// (the TDE mode): host-your-own when CustomerManaged, else platform-managed.
 //   specification/azurearcdata/resource-manager/Microsoft.AzureArcData/stable/2024-01-01/examples/CreateOrUpdateSqlManagedInstance.json (200 body)
 describeService('arc-sql-managed-instance', {
   rule: 'cmk.arc-sql-managed-instance',
   records: {
     '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/testrg/providers/Microsoft.AzureArcData/sqlManagedInstances/testsqlManagedInstance-cmk':
-      { status: 'pass' },
+      { status: 'pass', model: 'host-your-own' },
     '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/testrg/providers/Microsoft.AzureArcData/sqlManagedInstances/testsqlManagedInstance':
-      { status: 'fail' },
+      { status: 'fail', model: PMK },
     '/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/testrg/providers/Microsoft.AzureArcData/sqlManagedInstances/testsqlManagedInstance-servicemanaged':
-      { status: 'fail' },
+      { status: 'fail', model: PMK },
   },
 });
 
