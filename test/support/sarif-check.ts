@@ -65,6 +65,9 @@ export function multitoolErrors(...files: string[]): string[] {
       report,
       '--log',
       'ForceOverwrite',
+      // Its default skips files over 10 MB, reporting that only as a notification: a large report would pass unread.
+      '--max-file-size-in-kb',
+      '4194304',
     ],
     {
       encoding: 'utf8',
@@ -73,10 +76,16 @@ export function multitoolErrors(...files: string[]): string[] {
   );
   if (run.error) throw run.error;
   const log = JSON.parse(readFileSync(report, 'utf8')) as Log;
-  // Its exit code is 0 even with errors: the report is the verdict.
-  return log.runs.flatMap((r) =>
-    (r.results ?? []).filter((x) => x.level === 'error').map((x) => `${x.ruleId}: ${JSON.stringify(x.message)}`),
-  );
+  // Its exit code is 0 even with errors: the report is the verdict, and a run that
+  // did not analyse a file (skipped, unreadable) says so in its invocation's notifications.
+  return log.runs.flatMap((r) => [
+    ...(r.invocations ?? []).flatMap((invocation) =>
+      (invocation.toolConfigurationNotifications ?? [])
+        .filter((notification) => notification.level === 'error' || invocation.executionSuccessful === false)
+        .map((notification) => `${notification.descriptor?.id ?? 'multitool'}: ${notification.message.text ?? ''}`),
+    ),
+    ...(r.results ?? []).filter((x) => x.level === 'error').map((x) => `${x.ruleId}: ${JSON.stringify(x.message)}`),
+  ]);
 }
 
 /** A SARIF document given as text: parsed, schema-checked, and (GitHub profile) Multitool-checked; returns the log. */
