@@ -5,8 +5,9 @@ import { collectIfLarge } from '../../src/findings/heap.js';
 const used = (): number => getHeapStatistics().used_heap_size / 2 ** 20;
 
 describe('collecting a large heap', () => {
-  test('a heap past the threshold is collected without --expose-gc: garbage just let go of is gone', () => {
-    expect(typeof (globalThis as { gc?: unknown }).gc).toBe('undefined');
+  // Whether this process started with --expose-gc is not asserted: jest reuses its workers, and an earlier
+  // test file's scan may have exposed it already; the collection must happen either way.
+  test('a heap past the threshold is collected: garbage just let go of is gone', () => {
     // About 60 MiB of objects that survive young-generation collections, then let go of at once.
     let held: { id: string; n: number }[][] | undefined = [];
     for (let i = 0; i < 400; i++) held.push(Array.from({ length: 2000 }, (_, n) => ({ id: `r${i}-${n}`, n })));
