@@ -4,7 +4,7 @@ import type { Row } from './kql.js';
 
 /**
  * Fixture tenants, expanded deterministically from fixtures/graph/tenant-seed.json:
- * what Resource Graph holds (three tables), what only Resource Manager
+ * what Resource Graph holds (its tables), what only Resource Manager
  * holds (keys, SQL TDE protectors), and the same data as one inventory
  * for `--input`, so a live scan and an offline scan can be compared.
  */
@@ -21,7 +21,8 @@ export interface Tenant {
   tenantId: string;
   /** Subscription ids (lower-case), sorted. */
   subscriptions: string[];
-  tables: Record<'resources' | 'resourcecontainers' | 'authorizationresources', Row[]>;
+  /** Resource Graph's tables; one left out (`elasticsanresources` unless given) is empty. */
+  tables: Record<'resources' | 'resourcecontainers' | 'authorizationresources', Row[]> & { elasticsanresources?: Row[] };
   /** Resource Manager key bodies (as Keys - Get returns them) by lower-case parent id, sorted by id. */
   keys: Map<string, Row[]>;
   /** Encryption protector bodies by lower-case server or managed instance id. */
@@ -246,5 +247,6 @@ export function inventoryOf(tenant: Tenant): Row[] {
       records.push({ ...key, subscriptionId: resource['subscriptionId'], resourceGroup: resource['resourceGroup'] });
     }
   }
+  records.push(...(tenant.tables.elasticsanresources ?? []));
   return records;
 }
