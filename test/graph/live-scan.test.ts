@@ -71,9 +71,10 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
     expect(report.scan.errors).toEqual([]);
     expect(report.scan.sources).toEqual([{ kind: 'graph', target: '30 subscriptions', resources: read.length + keys }]);
 
-    // One coverage query, 10,530 rows in pages of 1,000 (11 pages), one count by type. Nothing else.
+    // One coverage query, 10,530 rows in pages of 1,000 (11 pages), one count by type, one query of the Elastic SAN
+    // volume groups' table (this tenant has none). Nothing else.
     const requests = endpoint.graphRequests;
-    expect(requests).toHaveLength(1 + 11 + 1);
+    expect(requests).toHaveLength(1 + 11 + 1 + 1);
     expect(requests.every((request) => request.status === 200)).toBe(true);
     const bodies = requests.map((request) => request.body as { query: string; subscriptions: string[]; options: Record<string, unknown> });
     for (const body of bodies) {
@@ -84,10 +85,14 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
       "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId | order by subscriptionId asc",
     );
     expect(bodies[1]!.options['$skipToken']).toBeUndefined();
-    for (const body of bodies.slice(2, -1)) expect(typeof body.options['$skipToken']).toBe('string');
+    for (const body of bodies.slice(2, -2)) expect(typeof body.options['$skipToken']).toBe('string');
     const query = bodies[1]!.query;
-    expect(bodies.slice(2, -1).every((body) => body.query === query)).toBe(true);
-    expect(bodies.at(-1)!.query).toBe('resources | summarize count() by type | order by type asc');
+    expect(bodies.slice(2, -2).every((body) => body.query === query)).toBe(true);
+    expect(bodies.at(-2)!.query).toBe('resources | summarize count() by type | order by type asc');
+    expect(bodies.at(-1)!.query).toBe(
+      "elasticsanresources | where type in~ ('microsoft.elasticsan/elasticsans/volumegroups') | project id, name, type, subscriptionId, resourceGroup, properties, tags, identity | order by id asc",
+    );
+    expect(bodies.at(-1)!.options['$skipToken']).toBeUndefined();
     expect(query).toMatch(
       /^resources \| where type in~ \(.*\) \| project id, name, type, subscriptionId, resourceGroup, kind, sku, properties, tags, identity \| order by id asc$/,
     );
