@@ -112,8 +112,8 @@ describe('quotas and transient faults: the scan completes with the same findings
   test('a 429 with Retry-After is waited out as told', async () => {
     const result = await scan({ throttle: [{ request: 2, retryAfter: 1 }] });
     expect(result.code).toBe(1);
-    // The last 200 is the count by type.
-    expect(statuses(result.live)).toEqual([200, 429, 200, 200]);
+    // Then the count by type and the Elastic SAN volume groups' table.
+    expect(statuses(result.live)).toEqual([200, 429, 200, 200, 200]);
     const [, throttled, retried] = result.live.endpoint.graphRequests;
     expect(retried!.at - throttled!.answeredAt).toBeGreaterThanOrEqual(950);
     expect(findingsText(result.stdout)).toBe(findingsText(clean.stdout));
@@ -122,7 +122,7 @@ describe('quotas and transient faults: the scan completes with the same findings
 
   test('a 429 without Retry-After is backed off by keyscope: until the quota resets when the headers say, else exponentially', async () => {
     const told = await scan({ throttle: [{ request: 2, resetsAfter: '00:00:02' }] });
-    expect(statuses(told.live)).toEqual([200, 429, 200, 200]);
+    expect(statuses(told.live)).toEqual([200, 429, 200, 200, 200]);
     const [, throttled, retried] = told.live.endpoint.graphRequests;
     expect(retried!.at - throttled!.answeredAt).toBeGreaterThanOrEqual(1950);
     expect(findingsText(told.stdout)).toBe(findingsText(clean.stdout));
@@ -133,7 +133,7 @@ describe('quotas and transient faults: the scan completes with the same findings
         { request: 2, bare: true },
       ],
     });
-    expect(statuses(bare.live)).toEqual([429, 429, 200, 200, 200]);
+    expect(statuses(bare.live)).toEqual([429, 429, 200, 200, 200, 200]);
     const requests = bare.live.endpoint.graphRequests;
     expect(requests[1]!.at - requests[0]!.answeredAt).toBeGreaterThanOrEqual(950);
     expect(requests[2]!.at - requests[1]!.answeredAt).toBeGreaterThanOrEqual(1950);
@@ -143,7 +143,7 @@ describe('quotas and transient faults: the scan completes with the same findings
 
   test('quota headers counting down: keyscope waits for the reset before a 429 happens', async () => {
     const result = await scan({ quota: { limit: 1, windowMs: 1000 } }, ['--verbose']);
-    expect(statuses(result.live)).toEqual([200, 200, 200]);
+    expect(statuses(result.live)).toEqual([200, 200, 200, 200]);
     const [one, two] = result.live.endpoint.graphRequests;
     expect([one!.responseHeaders, two!.responseHeaders]).toEqual([
       expect.objectContaining({ 'x-ms-user-quota-remaining': '0', 'x-ms-user-quota-resets-after': '00:00:01' }),
@@ -156,7 +156,7 @@ describe('quotas and transient faults: the scan completes with the same findings
 
   test('a 500 is retried; a slow page is waited for', async () => {
     const failed = await scan({ serverError: [2] });
-    expect(statuses(failed.live)).toEqual([200, 500, 200, 200]);
+    expect(statuses(failed.live)).toEqual([200, 500, 200, 200, 200]);
     expect(findingsText(failed.stdout)).toBe(findingsText(clean.stdout));
     const slow = await scan({ slow: [{ request: 2, delayMs: 1500 }] });
     const page = slow.live.endpoint.graphRequests[1]!;
@@ -194,9 +194,10 @@ describe('fail closed: what is not read is reported, everything else is scanned'
       },
     ]);
     expect(findingLines(report)).toEqual(cleanFindingsWithout(third));
-    // The run is halved until the refused subscription stands alone: [1,2,3] -> [1,2] (coverage, table, count by type) + [3].
+    // The run is halved until the refused subscription stands alone:
+    // [1,2,3] -> [1,2] (coverage, resources, count by type, elasticsanresources) + [3].
     const scopes = result.live.endpoint.graphRequests.map((request) => (request.body as { subscriptions: string[] }).subscriptions.length);
-    expect(scopes).toEqual([3, 2, 2, 2, 1]);
+    expect(scopes).toEqual([3, 2, 2, 2, 2, 1]);
     expect(sarifNotifications(sarif).some((text) => text.includes(third))).toBe(true);
   });
 
@@ -296,7 +297,10 @@ describe('fail closed: what is not read is reported, everything else is scanned'
     const malformed = await scan({ malformed: [2] });
     expect(malformed.code).toBe(3);
     expect(malformed.report.scan.errors.map((e) => [e.code, e.target])).toEqual(tenant.subscriptions.map((id) => ['page-malformed', id]));
-    expect(malformed.report.findings).toEqual([]);
+    // Nothing from the malformed page: the only findings are those of the volume groups, read from their own table.
+    const volumeGroupFindings = clean.report.findings.filter((finding) => finding.resource.id.includes('/volumegroups/'));
+    expect(volumeGroupFindings).toHaveLength(6);
+    expect(findingLines(malformed.report)).toEqual(findingLines({ ...clean.report, findings: volumeGroupFindings }));
   });
 
   test('a count by type that cannot be trusted makes the scan incomplete, per subscription; the findings stand', async () => {
@@ -344,7 +348,7 @@ describe('scopes, sign-in and the request log', () => {
     expect(result.code).toBe(1);
     expect(result.report.scan.errors).toEqual([]);
     const sizes = result.live.endpoint.graphRequests.map((request) => (request.body as { subscriptions: string[] }).subscriptions.length);
-    expect(sizes).toEqual([1000, 1000, 1000, 3, 3, 3]);
+    expect(sizes).toEqual([1000, 1000, 1000, 1000, 3, 3, 3, 3]);
     // Read completely, though empty: each is declared covered, so its fixed alerts may close.
     expect(result.report.scan.scopes).toEqual(wide.subscriptions);
     expect(findingsText(result.stdout)).toBe(findingsText(clean.stdout));

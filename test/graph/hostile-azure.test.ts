@@ -131,7 +131,8 @@ describe('an Azure that misbehaves', () => {
       const messages = run.report.scan.errors.map((error) => error.message).join('\n');
       expect(messages).toMatch(loop === 'repeat' ? /repeats an earlier one/ : /after all \d+ rows announced/);
       // The coverage query and each resources query stop at once: no request beyond the second page of any query
-      // (coverage, the subscriptions' ancestry, the resources query and the count by type: at most 8).
+      // (coverage, the role assignments, the subscriptions' ancestry and the Elastic SAN volume groups' table take one page
+      // each, the resources query and the count by type at most two: at most 8).
       expect(run.graphRequests).toBeLessThanOrEqual(8);
       expect(run.report.findings.length).toBeGreaterThan(0);
       expectNoToken(run);
@@ -167,8 +168,8 @@ describe('an Azure that misbehaves', () => {
     expect(run.oversizedBytesSent).toBeGreaterThan(16 * MIB);
     expect(run.oversizedBytesSent).toBeLessThan(24 * MIB);
     // Not retried (the same request would be as large again): coverage, the oversized answer once, the subscriptions'
-    // ancestry, the resources query, the count by type.
-    expect(run.graphRequests).toBe(5);
+    // ancestry, the resources query, the count by type, the Elastic SAN volume groups' table.
+    expect(run.graphRequests).toBe(6);
     expectNoToken(run);
   });
 
@@ -197,8 +198,8 @@ describe('an Azure that misbehaves', () => {
     expect(run.report.scan.errors.map((error) => error.target).sort()).toEqual([...tenant.subscriptions].sort());
     expect(run.report.scan.errors[0]!.message).toMatch(/no complete answer within the request timeout \(500 ms\)/);
     // Coverage, the role-assignments query's 5 attempts (1 + the SDK's 4 retries), the subscriptions' ancestry, the
-    // resources query, the count by type.
-    expect(run.graphRequests).toBe(9);
+    // resources query, the count by type, the Elastic SAN volume groups' table.
+    expect(run.graphRequests).toBe(10);
     expectNoToken(run);
   }, 60_000);
 
@@ -223,7 +224,7 @@ describe('an Azure that misbehaves', () => {
     expect(run.complete).toBe(true);
     expect([0, 1]).toContain(run.code);
     const graph = run.requests.filter((request) => request.kind === 'graph');
-    expect(graph.map((request) => request.status)).toEqual([200, 401, 200, 200, 200, 200]);
+    expect(graph.map((request) => request.status)).toEqual([200, 401, 200, 200, 200, 200, 200]);
     // The retry carries a new token; the ones after it too.
     expect(bearer(graph[2]!)).not.toBe(bearer(graph[1]!));
     expect(bearer(graph[3]!)).toBe(bearer(graph[2]!));
@@ -241,8 +242,9 @@ describe('an Azure that misbehaves', () => {
     expect([...new Set(run.report.scan.errors.map((error) => error.target))].sort()).toEqual([...tenant.subscriptions].sort());
     expect(run.report.scan.errors[0]!.message).toMatch(/HTTP 401 AuthenticationFailed/);
     const graph = run.requests.filter((request) => request.kind === 'graph').slice(1);
-    // In pairs: a 401, then the retry with a new token, also 401; never a third attempt.
-    expect(graph.length).toBe(8);
+    // In pairs: a 401, then the retry with a new token, also 401; never a third attempt (role assignments, ancestry,
+    // resources, count by type, Elastic SAN volume groups).
+    expect(graph.length).toBe(10);
     expect(graph.every((request) => request.status === 401)).toBe(true);
     expect(bearer(graph[1]!)).not.toBe(bearer(graph[0]!));
     expectNoToken(run);

@@ -51,6 +51,9 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
     const read = tenant.tables.resources.filter((row) => !UNREAD_TYPES.includes(String(row['type'])));
     expect(read).toHaveLength(10_530);
     const keys = [...tenant.keys.values()].reduce((sum, list) => sum + list.length, 0);
+    // Elastic SAN volume groups, in their own table.
+    const volumeGroups = tenant.tables.elasticsanresources!;
+    expect(volumeGroups).toHaveLength(30);
 
     const snapshot = path.join(dir, 'snapshot.ndjson');
     const scope = tenant.subscriptions.flatMap((id) => ['--subscription', id]);
@@ -69,11 +72,14 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
     const report = parseReport(result.stdout);
     expect(report.scan.complete).toBe(true);
     expect(report.scan.errors).toEqual([]);
-    expect(report.scan.sources).toEqual([{ kind: 'graph', target: '30 subscriptions', resources: read.length + keys }]);
+    expect(report.scan.sources).toEqual([
+      { kind: 'graph', target: '30 subscriptions', resources: read.length + keys + volumeGroups.length },
+    ]);
 
-    // One coverage query, 10,530 rows in pages of 1,000 (11 pages), one count by type. Nothing else.
+    // One coverage query, 10,530 rows in pages of 1,000 (11 pages), one count by type, one query of the Elastic SAN
+    // volume groups' table (30 rows, one page). Nothing else.
     const requests = endpoint.graphRequests;
-    expect(requests).toHaveLength(1 + 11 + 1);
+    expect(requests).toHaveLength(1 + 11 + 1 + 1);
     expect(requests.every((request) => request.status === 200)).toBe(true);
     const bodies = requests.map((request) => request.body as { query: string; subscriptions: string[]; options: Record<string, unknown> });
     for (const body of bodies) {
@@ -84,10 +90,14 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
       "resourcecontainers | where type =~ 'microsoft.resources/subscriptions' | project subscriptionId | order by subscriptionId asc",
     );
     expect(bodies[1]!.options['$skipToken']).toBeUndefined();
-    for (const body of bodies.slice(2, -1)) expect(typeof body.options['$skipToken']).toBe('string');
+    for (const body of bodies.slice(2, -2)) expect(typeof body.options['$skipToken']).toBe('string');
     const query = bodies[1]!.query;
-    expect(bodies.slice(2, -1).every((body) => body.query === query)).toBe(true);
-    expect(bodies.at(-1)!.query).toBe('resources | summarize count() by type | order by type asc');
+    expect(bodies.slice(2, -2).every((body) => body.query === query)).toBe(true);
+    expect(bodies.at(-2)!.query).toBe('resources | summarize count() by type | order by type asc');
+    expect(bodies.at(-1)!.query).toBe(
+      "elasticsanresources | where type in~ ('microsoft.elasticsan/elasticsans/volumegroups') | project id, name, type, subscriptionId, resourceGroup, properties, tags, identity | order by id asc",
+    );
+    expect(bodies.at(-1)!.options['$skipToken']).toBeUndefined();
     expect(query).toMatch(
       /^resources \| where type in~ \(.*\) \| project id, name, type, subscriptionId, resourceGroup, kind, sku, properties, tags, identity \| order by id asc$/,
     );
@@ -122,6 +132,14 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
     // Without the protector, every SQL server would fail cmk.sql-server: half of them pass.
     const sqlFailures = report.findings.filter((finding) => finding.ruleId === 'cmk.sql-server').length;
     expect(sqlFailures).toBe(150);
+    // The volume groups cycle through customer key, platform key, and customer key named without a key.
+    expect(report.summary.byRule['cmk.elastic-san-volume-group']).toEqual({
+      severity: 'high',
+      pass: 10,
+      fail: 20,
+      unknown: 0,
+      notApplicable: 0,
+    });
 
     // Every type no rule reads is counted, not downloaded: the not-assessed list names them all, by count then type.
     const unread = new Map<string, number>();
@@ -148,7 +166,7 @@ describe('a live scan of a 25,000-resource, 30-subscription tenant', () => {
       notRead: [],
       problems: [],
     });
-    expect(exported).toHaveLength(read.length + keys + 1);
+    expect(exported).toHaveLength(read.length + keys + volumeGroups.length + 1);
     expect(JSON.parse(exported.at(-1)!)).toEqual({
       id: 'keyscope:type-counts',
       type: 'keyscope/typeCounts',

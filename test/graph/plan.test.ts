@@ -14,19 +14,24 @@ describe('queries generated from the rule pack', () => {
     const types = builtinTypes();
     const plan = planGraph(types);
     // Role assignments and definitions (cmk.key-access-scoped reads the grants on a key) are in their own table,
-    // subscriptions (their management-group ancestry) in theirs.
-    expect(plan.queries.map((q) => q.table)).toEqual(['authorizationresources', 'resourcecontainers', 'resources']);
+    // subscriptions (their management-group ancestry) in theirs, Elastic SAN volume groups in theirs (queried last).
+    expect(plan.queries.map((q) => q.table)).toEqual(['authorizationresources', 'resourcecontainers', 'resources', 'elasticsanresources']);
     expect(plan.queries.find((q) => q.table === 'authorizationresources')!.types).toEqual([
       'microsoft.authorization/roleassignments',
       'microsoft.authorization/roledefinitions',
     ]);
     expect(plan.queries.find((q) => q.table === 'resourcecontainers')!.types).toEqual(['microsoft.resources/subscriptions']);
+    expect(plan.queries.find((q) => q.table === 'elasticsanresources')!.types).toEqual(['microsoft.elasticsan/elasticsans/volumegroups']);
     const query = plan.queries.find((q) => q.table === 'resources');
     // Keys are not in Resource Graph: their vaults and HSMs are queried instead.
     const expected = types
       .map((entry) => entry.type)
       .filter(
-        (type) => !type.endsWith('/keys') && !type.startsWith('microsoft.authorization/') && type !== 'microsoft.resources/subscriptions',
+        (type) =>
+          !type.endsWith('/keys') &&
+          !type.startsWith('microsoft.authorization/') &&
+          type !== 'microsoft.resources/subscriptions' &&
+          type !== 'microsoft.elasticsan/elasticsans/volumegroups',
       )
       .sort();
     expect(query!.types).toEqual(expected);

@@ -11,7 +11,7 @@ import { Enricher } from './enrich.js';
 import { MAX_SUBSCRIPTIONS_PER_REQUEST, ResourceGraph } from './graph-client.js';
 import { COVERAGE_QUERY, tableQueryText, TYPE_COUNT_QUERY } from './kql.js';
 import { systemClock, type Clock } from './pacing.js';
-import { planGraph, type GraphPlan, type TypeReads } from './plan.js';
+import { AFTER_COUNT, planGraph, type GraphPlan, type TableQuery, type TypeReads } from './plan.js';
 import type { GraphLog } from './progress.js';
 import { chunk, expectedSubscriptions, scopeLabel, type GraphScope } from './scope.js';
 import { Snapshot } from './snapshot.js';
@@ -156,7 +156,10 @@ export class GraphSource implements InventorySource {
     }
   }
 
-  /** One request's worth of subscriptions: coverage, then each table's pages, each page enriched, then the count by type. */
+  /**
+   * One request's worth of subscriptions: coverage, then each table's pages,
+   * each page enriched, the count by type, then the tables read after it.
+   */
   private async *scanRun(subscriptions: string[], context: RunContext): AsyncGenerator<ResourceBatch | TypeCountBatch> {
     const { graph, plan, report } = context;
     const { log } = this.options;
@@ -195,50 +198,11 @@ export class GraphSource implements InventorySource {
       });
     }
 
-    for (const query of plan.queries) {
-      const text = tableQueryText(query);
-      try {
-        for await (const page of graph.pages(text, subscriptions)) {
-          for (const problem of page.problems) {
-            const targets = problem.subscriptionId ? [problem.subscriptionId.toLowerCase()] : subscriptions;
-            for (const subscription of targets) {
-              incomplete.add(subscription);
-              report({ code: problem.code, message: problem.message, target: subscription });
-            }
-          }
-          if (page.partialScope) {
-            for (const subscription of subscriptions) {
-              incomplete.add(subscription);
-              report({
-                code: 'scope-partial',
-                message: 'Resource Graph answered for part of the scope only (x-ms-tenant-subscription-limit-hit)',
-                target: subscription,
-              });
-            }
-          }
-          const resources = page.rows.map(toResource);
-          const enriched = await context.enricher.enrich(resources);
-          for (const failure of enriched.failures) report({ code: 'enrichment-failed', message: failure.message, target: failure.target });
-          for (const subscription of enriched.unlisted) incomplete.add(subscription);
-          const out = resources.filter((resource) => plan.emit.has(resource.type.toLowerCase()));
-          for (const child of enriched.children) out.push(child);
-          await context.snapshot?.write(out);
-          if (out.length) yield { kind: 'resources', resources: out };
-        }
-      } catch (error) {
-        if (isAuthenticationError(error)) throw new SignInFailed(describeError(error));
-        for (const subscription of subscriptions) {
-          incomplete.add(subscription);
-          report({
-            code: 'subscription-not-read',
-            message: `the ${query.table} query failed: ${describeError(error)}`,
-            target: subscription,
-          });
-        }
-      }
-    }
-    // Last, so a fault injected into (or met by) the table queries is met first; the export ends with the counts record.
+    for (const query of plan.queries) if (!AFTER_COUNT.has(query.table)) yield* this.readTable(query, subscriptions, incomplete, context);
+    // After the resources, so a fault injected into (or met by) the table queries is met first.
     const counts = await this.typeCounts(subscriptions, context);
+    for (const query of plan.queries) if (AFTER_COUNT.has(query.table)) yield* this.readTable(query, subscriptions, incomplete, context);
+    // The export ends with the counts record, whatever table was read after the count.
     if (counts.length) {
       await context.snapshot?.write([typeCountsRecord(counts)]);
       yield { kind: 'type-counts', counts };
@@ -246,6 +210,56 @@ export class GraphSource implements InventorySource {
     for (const subscription of subscriptions) {
       if (!incomplete.has(subscription)) context.covered(subscription);
       log.subscriptionDone();
+    }
+  }
+
+  /** One table's pages over the run's subscriptions, each page enriched; what fails marks the subscriptions incomplete. */
+  private async *readTable(
+    query: TableQuery,
+    subscriptions: string[],
+    incomplete: Set<string>,
+    context: RunContext,
+  ): AsyncGenerator<ResourceBatch> {
+    const { graph, plan, report } = context;
+    const text = tableQueryText(query);
+    try {
+      for await (const page of graph.pages(text, subscriptions)) {
+        for (const problem of page.problems) {
+          const targets = problem.subscriptionId ? [problem.subscriptionId.toLowerCase()] : subscriptions;
+          for (const subscription of targets) {
+            incomplete.add(subscription);
+            report({ code: problem.code, message: problem.message, target: subscription });
+          }
+        }
+        if (page.partialScope) {
+          for (const subscription of subscriptions) {
+            incomplete.add(subscription);
+            report({
+              code: 'scope-partial',
+              message: 'Resource Graph answered for part of the scope only (x-ms-tenant-subscription-limit-hit)',
+              target: subscription,
+            });
+          }
+        }
+        const resources = page.rows.map(toResource);
+        const enriched = await context.enricher.enrich(resources);
+        for (const failure of enriched.failures) report({ code: 'enrichment-failed', message: failure.message, target: failure.target });
+        for (const subscription of enriched.unlisted) incomplete.add(subscription);
+        const out = resources.filter((resource) => plan.emit.has(resource.type.toLowerCase()));
+        for (const child of enriched.children) out.push(child);
+        await context.snapshot?.write(out);
+        if (out.length) yield { kind: 'resources', resources: out };
+      }
+    } catch (error) {
+      if (isAuthenticationError(error)) throw new SignInFailed(describeError(error));
+      for (const subscription of subscriptions) {
+        incomplete.add(subscription);
+        report({
+          code: 'subscription-not-read',
+          message: `the ${query.table} query failed: ${describeError(error)}`,
+          target: subscription,
+        });
+      }
     }
   }
 

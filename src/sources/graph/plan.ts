@@ -7,7 +7,7 @@ export interface TypeReads {
 }
 
 /** A Resource Graph table keyscope queries. */
-export type GraphTable = 'resources' | 'resourcecontainers' | 'authorizationresources';
+export type GraphTable = 'resources' | 'resourcecontainers' | 'authorizationresources' | 'elasticsanresources';
 
 /** One query: a table, the types filtered server-side, and the columns projected. */
 export interface TableQuery {
@@ -27,6 +27,7 @@ export interface ActiveChildEnrichment {
 
 /** Everything a live scan fetches, decided once from the rules. */
 export interface GraphPlan {
+  /** In the order a batch runs them: those of `AFTER_COUNT` tables after the count by type. */
   queries: TableQuery[];
   /** Types handed to the engine (lower-case); parents fetched only to find children are not. */
   emit: ReadonlySet<string>;
@@ -36,15 +37,32 @@ export interface GraphPlan {
 
 /**
  * Tables by type prefix. Resource Graph keeps role assignments in
- * `authorizationresources` and subscriptions and resource groups in
- * `resourcecontainers`; everything else an Azure Resource Manager provider
- * reports is in `resources`.
+ * `authorizationresources`, subscriptions and resource groups in
+ * `resourcecontainers`, and Elastic SAN volume groups (and their volumes) in
+ * `elasticsanresources`, where a query of `resources` does not reach them
+ * (Microsoft's "Supported tables and resource types" reference for Resource
+ * Graph: learn.microsoft.com/azure/governance/resource-graph/reference/supported-tables-resources#elasticsanresources);
+ * everything else an Azure Resource Manager provider reports is in
+ * `resources`.
  */
 const TABLE_BY_PREFIX: readonly (readonly [string, GraphTable])[] = [
   ['microsoft.authorization/', 'authorizationresources'],
   ['microsoft.resources/subscriptions', 'resourcecontainers'],
   ['microsoft.management/managementgroups', 'resourcecontainers'],
+  ['microsoft.elasticsan/elasticsans/volumegroups', 'elasticsanresources'],
 ];
+
+/**
+ * The order a batch queries its tables in. A table keyscope learns to read
+ * goes last, so the requests a scan already made keep their order and place.
+ */
+const TABLE_ORDER: readonly GraphTable[] = ['authorizationresources', 'resourcecontainers', 'resources', 'elasticsanresources'];
+
+/**
+ * Tables a batch queries after its count by type (which counts `resources`
+ * only), for the same reason: the count stays where it was.
+ */
+export const AFTER_COUNT: ReadonlySet<GraphTable> = new Set<GraphTable>(['elasticsanresources']);
 
 /** The columns each row carries whatever rules read: findings name the resource by them. */
 const IDENTITY_COLUMNS = ['id', 'name', 'type', 'subscriptionId', 'resourceGroup'];
@@ -124,7 +142,7 @@ export function planGraph(wanted: readonly TypeReads[]): GraphPlan {
     byTable.set(table, [...(byTable.get(table) ?? []), type]);
   }
   const queries = [...byTable.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => TABLE_ORDER.indexOf(a) - TABLE_ORDER.indexOf(b))
     .map(([table, types]) => ({ table, types, columns: columnsFor(types.flatMap((type) => [...reads.get(type)!])) }));
   children.sort((a, b) => (a.enrichment.childType < b.enrichment.childType ? -1 : 1));
   return { queries, emit, children, attach };

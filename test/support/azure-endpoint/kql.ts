@@ -39,7 +39,7 @@ export const TABLE_COLUMNS = [
   'zones',
   'extendedLocation',
 ];
-export const TABLES = ['resources', 'resourcecontainers', 'authorizationresources'];
+export const TABLES = ['resources', 'resourcecontainers', 'authorizationresources', 'elasticsanresources'];
 
 /** Splits on `|` outside string literals. */
 function stages(text: string): string[] {

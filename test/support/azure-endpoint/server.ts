@@ -411,7 +411,8 @@ export class AzureEndpoint {
     }
     const trimmed = new Set(faults.trimmed ?? []);
     const scope = new Set(((subscriptions as string[] | undefined) ?? this.tenant.subscriptions).map((id) => id.toLowerCase()));
-    const visible = this.tenant.tables[parsed.table as keyof Tenant['tables']].filter((row) => {
+    // A table the tenant does not hold is empty, as Resource Graph answers for a tenant with none of its types.
+    const visible = (this.tenant.tables[parsed.table as keyof Tenant['tables']] ?? []).filter((row) => {
       const subscription = String(row['subscriptionId']).toLowerCase();
       // Rows of no subscription (management-group role assignments, tenant-wide role definitions) are the tenant's.
       if (subscription === '') return true;

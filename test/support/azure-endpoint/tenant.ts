@@ -4,7 +4,7 @@ import type { Row } from './kql.js';
 
 /**
  * Fixture tenants, expanded deterministically from fixtures/graph/tenant-seed.json:
- * what Resource Graph holds (three tables), what only Resource Manager
+ * what Resource Graph holds (its tables), what only Resource Manager
  * holds (keys, SQL TDE protectors), and the same data as one inventory
  * for `--input`, so a live scan and an offline scan can be compared.
  */
@@ -12,7 +12,10 @@ import type { Row } from './kql.js';
 interface Seed {
   seed: number;
   tenantId: string;
-  tenants: Record<string, { subscriptions: number; resourceGroups: number; counts: Record<string, number> }>;
+  tenants: Record<
+    string,
+    { subscriptions: number; resourceGroups: number; counts: Record<string, number>; elasticSanVolumeGroups?: number }
+  >;
   variants: Record<string, Record<string, unknown>[]>;
   keys: { perVault: number[]; perHsm: number[]; variants: Record<string, unknown>[] };
 }
@@ -21,7 +24,8 @@ export interface Tenant {
   tenantId: string;
   /** Subscription ids (lower-case), sorted. */
   subscriptions: string[];
-  tables: Record<'resources' | 'resourcecontainers' | 'authorizationresources', Row[]>;
+  /** Resource Graph's tables; one left out (`elasticsanresources` unless given) is empty. */
+  tables: Record<'resources' | 'resourcecontainers' | 'authorizationresources', Row[]> & { elasticsanresources?: Row[] };
   /** Resource Manager key bodies (as Keys - Get returns them) by lower-case parent id, sorted by id. */
   keys: Map<string, Row[]>;
   /** Encryption protector bodies by lower-case server or managed instance id. */
@@ -149,6 +153,27 @@ export function generateTenant(name: string): Tenant {
   }
   resources.sort((a, b) => (String(a['id']) < String(b['id']) ? -1 : 1));
 
+  // Volume groups are in a table of their own; made without the PRNG, so every other row stays as it was.
+  const volumeGroups: Row[] = [];
+  const volumeGroupType = 'Microsoft.ElasticSan/elasticSans/volumeGroups';
+  for (let i = 0; i < (shape.elasticSanVolumeGroups ?? 0); i++) {
+    const subscriptionId = subscriptions[i % subscriptions.length]!;
+    const variants = seed.variants[volumeGroupType]!;
+    const name = `vg-${String(i).padStart(5, '0')}`;
+    volumeGroups.push(
+      row({
+        ...clone(variants[i % variants.length]!, subscriptionId),
+        id: `/subscriptions/${subscriptionId}/resourceGroups/rg-1/providers/Microsoft.ElasticSan/elasticSans/esan-1/volumegroups/${name}`,
+        name,
+        type: volumeGroupType.toLowerCase(),
+        location: LOCATIONS[i % LOCATIONS.length]!,
+        resourceGroup: 'rg-1',
+        subscriptionId,
+      }),
+    );
+  }
+  volumeGroups.sort((a, b) => (String(a['id']) < String(b['id']) ? -1 : 1));
+
   const containers: Row[] = [];
   const authorization: Row[] = [];
   subscriptions.forEach((subscriptionId, index) => {
@@ -200,7 +225,7 @@ export function generateTenant(name: string): Tenant {
   return {
     tenantId,
     subscriptions,
-    tables: { resources, resourcecontainers: containers, authorizationresources: authorization },
+    tables: { resources, resourcecontainers: containers, authorizationresources: authorization, elasticsanresources: volumeGroups },
     keys,
     protectors,
     managementGroups: new Map([
@@ -246,5 +271,6 @@ export function inventoryOf(tenant: Tenant): Row[] {
       records.push({ ...key, subscriptionId: resource['subscriptionId'], resourceGroup: resource['resourceGroup'] });
     }
   }
+  records.push(...(tenant.tables.elasticsanresources ?? []));
   return records;
 }
