@@ -14,6 +14,7 @@ import { renderCoverageMarkdown } from '../src/cli/coverage-command.js';
 import { describeCondition } from '../src/cli/rules-command.js';
 import { packageRoot } from '../src/package.js';
 import { ATTACH_ENRICHMENTS } from '../src/sources/graph/enrichments.js';
+import { tableOf } from '../src/sources/graph/plan.js';
 import { builtinRulesDir, loadRules, type Condition, type RuleDefinition, type RuleExample } from '../src/rules/index.js';
 import { renderRulesIndex } from './rules-index-render.js';
 import { withMappingTables } from './terraform-docs-render.js';
@@ -127,7 +128,14 @@ export function renderExportQuery(): string {
   const types = serviceCatalog()
     .entries.map((entry) => entry.key)
     .filter((type) => read.has(type) && inResourceGraph(type));
-  return `\`\`\`sh\naz graph query -q "resources | where type in~ (${types.map((t) => `'${t}'`).join(', ')})" \\\n  --first 1000 -o json > inventory.json\n\`\`\``;
+  // One command per Resource Graph table: a `resources` query never returns what another table keeps (Elastic SAN volume groups).
+  const byTable = new Map<string, string[]>();
+  for (const type of types) byTable.set(tableOf(type), [...(byTable.get(tableOf(type)) ?? []), type]);
+  const commands = [...byTable].map(
+    ([table, inTable]) =>
+      `az graph query -q "${table} | where type in~ (${inTable.map((t) => `'${t}'`).join(', ')})" \\\n  --first 1000 -o json > ${table === 'resources' ? 'inventory' : `inventory-${table}`}.json`,
+  );
+  return `\`\`\`sh\n${commands.join('\n')}\n\`\`\``;
 }
 
 /** docs/services.md: the catalog, type by type, as `keyscope rules coverage --format markdown` prints it. */
