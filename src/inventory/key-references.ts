@@ -37,6 +37,8 @@ export interface KeySwitchType {
   switch: { path: string; in?: readonly string[]; exists?: true };
   /** The key is held outside Azure's key services (a Kubernetes secret): `host-your-own` when on. */
   outsideAzure: boolean;
+  /** The consumer its posture entries name: no references to follow. Shared by every entry of the type. */
+  consumer: ConsumerType;
 }
 
 /** The cmk types without key references, by lower-case type (catalog `customerKeyWhen`): the posture classes them by their switch. */
@@ -46,6 +48,12 @@ export const KEY_SWITCH_TYPES: ReadonlyMap<string, KeySwitchType> = new Map(
     .filter((entry) => !entry.keyReferences?.length && entry.customerKeyWhen)
     .map((entry) => [
       entry.key,
-      { type: entry.key, service: entry.service.service, switch: entry.customerKeyWhen!, outsideAzure: entry.keyLocation !== undefined },
+      {
+        type: entry.key,
+        service: entry.service.service,
+        switch: entry.customerKeyWhen!,
+        outsideAzure: entry.keyLocation !== undefined,
+        consumer: { type: entry.key, service: entry.service.service, references: [] },
+      },
     ]),
 );

@@ -14,7 +14,7 @@ import { CONSUMERS_BY_TYPE, KEY_SWITCH_TYPES, type ConsumerType, type KeyReferen
 import { STORE_TYPES, type StoreType } from './key-stores.js';
 import { hostOfUri, keyAddressOf, parseKeyUri } from './key-uri.js';
 import { identityOf, pathIn, referencePending } from './grants.js';
-import { canonicalOf, canonicalUnknown, readPath, text, type Read } from './read.js';
+import { canonicalOf, canonicalUnknown, isOneOf, readPath, text, type Read } from './read.js';
 import { INDEX_RECORD_READS, RELATED_RECORD_KINDS } from './relation-reads.js';
 import type { ConsumerEntry, RawReference } from './relation-types.js';
 import { requiredTag, STORE_BY_TYPE } from './fips.js';
@@ -118,18 +118,15 @@ function switchedEntry(resource: Resource, switched: KeySwitchType): ConsumerEnt
   const { path, exists } = switched.switch;
   const read = readPath(resource, path, canonicalUnknown(resource.unknown));
   const value = read.known ? read.value : undefined;
-  // As a `when` compares: case-insensitive, a boolean or number by its text; `exists`: set and not empty.
-  const on = exists
-    ? value !== undefined && value !== null && value !== ''
-    : (typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') &&
-      switched.switch.in!.some((allowed) => allowed.toLowerCase() === `${value}`.toLowerCase());
+  // `exists`: set and not empty.
+  const on = exists ? value !== undefined && value !== null && value !== '' : isOneOf(value, switched.switch.in!);
   return {
     id: resource.id,
     type: switched.type,
     name: nameOf(resource),
     subscriptionId: interned(subscriptionOf(resource)),
     fipsTag: undefined,
-    consumer: { type: switched.type, service: switched.service, references: [] },
+    consumer: switched.consumer,
     references: [],
     keySwitch: !read.known ? 'unknown' : on ? 'on' : 'off',
     outsideAzure: switched.outsideAzure,
@@ -147,12 +144,7 @@ export function readReferences(resource: Resource, consumer: ConsumerType): RawR
         out.push(pendingReference(spec, unknownCauseOf(resource, canonicalOf(spec.when.path))));
         continue;
       }
-      // As `equals` compares: case-insensitive, a boolean or number by its text (`true` is "true").
-      const value =
-        typeof gate.value === 'string' || typeof gate.value === 'boolean' || typeof gate.value === 'number'
-          ? `${gate.value}`.toLowerCase()
-          : undefined;
-      if (!spec.when.in.some((allowed) => allowed.toLowerCase() === value)) continue;
+      if (!isOneOf(gate.value, spec.when.in)) continue;
     }
     if (spec.each) {
       const arrayPath = spec.each.slice(0, -3);

@@ -37,6 +37,17 @@ export function text(read: Read): string | undefined {
   return read.known && typeof read.value === 'string' && read.value.trim() !== '' ? read.value : undefined;
 }
 
+/**
+ * Whether a value is one of a catalog switch's values (`when.in`,
+ * `customerKeyWhen.in`), as `equals` compares: case-insensitive, a boolean
+ * or number by its text (`true` is "true").
+ */
+export function isOneOf(value: unknown, allowed: readonly string[]): boolean {
+  if (typeof value !== 'string' && typeof value !== 'boolean' && typeof value !== 'number') return false;
+  const lower = `${value}`.toLowerCase();
+  return allowed.some((candidate) => candidate.toLowerCase() === lower);
+}
+
 /** The canonical form of a record's unknown paths (undefined when none). */
 export function canonicalUnknown(paths: readonly string[] | undefined): string[] | undefined {
   return paths && paths.length ? paths.map(canonicalizePathText) : undefined;
